@@ -1,0 +1,1 @@
+"""The archive: SQLite schema and storage, search, the Datasette integration, and the ``nianbao`` CLI."""

@@ -1,0 +1,1 @@
+"""Item pipelines: extraction, classification, metadata, dedupe and storage, one stage each."""

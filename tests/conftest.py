@@ -1,0 +1,37 @@
+"""Shared fixtures: the sample web (built once per session) and its proxy on a free port."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler import samples
+from crawler.samples.server import SampleServer
+
+
+@pytest.fixture(scope="session")
+def web1() -> samples.SampleWeb:
+    """The default sample web on day 1."""
+    return samples.sample_web(day=1)
+
+
+@pytest.fixture(scope="session")
+def web2() -> samples.SampleWeb:
+    """The same sites on day 2."""
+    return samples.sample_web(day=2)
+
+
+@pytest.fixture(scope="session")
+def rows1(web1) -> list[dict]:
+    return samples.page_rows(web1.world)
+
+
+@pytest.fixture(scope="session")
+def rows2(web2) -> list[dict]:
+    return samples.page_rows(web2.world)
+
+
+@pytest.fixture(scope="session")
+def proxy1(web1):
+    """The day-1 sample web served as an HTTP proxy on 127.0.0.1 (a free port)."""
+    with SampleServer(web1) as server:
+        yield server.proxy_url
