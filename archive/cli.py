@@ -108,5 +108,92 @@ def samples_build(seed: int, day: int, scale: str | None, out: Path) -> None:
     click.echo(f"wrote {n} files under {out}", err=True)
 
 
+# --------------------------------------------------------------------------------------------
+# nianbao crawl / serve / extract / demo
+
+
+@main.command("crawl")
+@click.option("--sites", "sites_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
+              help="Registry CSV: site_id,name,adcode,level,platform,start_urls.")
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=Path("nianbao.db"), show_default=True,
+              help="The archive (created or updated).")
+@click.option("--allow-private", is_flag=True, help="Allow requests to private and loopback addresses.")
+@click.option("--verbose", is_flag=True, help="Scrapy's INFO log on stderr.")
+def crawl_command(sites_path: Path, db: Path, allow_private: bool, verbose: bool) -> None:
+    """Crawl the sites of a registry into an archive."""
+    _crawl(sites_path, db, allow_private, verbose)
+
+
+def _crawl(sites_path: Path, db: Path, allow_private: bool, verbose: bool) -> dict:
+    from archive.crawl import run_crawl
+    from crawler.registry import RegistryError
+
+    started = time.monotonic()
+    try:
+        run = run_crawl(sites_path, db, allow_private=allow_private, log_level="INFO" if verbose else "WARNING")
+    except RegistryError as e:
+        raise click.ClickException(str(e)) from None
+    click.echo(f"crawl run {run['id']} {run['status']} in {time.monotonic() - started:.0f}s: {run['requests']} requests, "
+               f"{run['pages']} pages, {run['reports_new']} new reports, {run['sightings_new']} new sightings, "
+               f"{run['reports_changed']} changed, {run['reports_unchanged']} unchanged, {run['rejected']} rejected, "
+               f"{run['errors']} errors -> {db}", err=True)
+    if run["status"] != "finished":
+        raise click.ClickException(f"crawl ended: {run['status']}")
+    return run
+
+
+@main.command("serve")
+@click.option("--db", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=Path("nianbao.db"),
+              show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=8001, show_default=True)
+def serve_command(db: Path, port: int) -> None:
+    """Serve the archive read-only in Datasette, as the database "nianbao"."""
+    from archive.serve import serve
+
+    serve(db, port=port)
+
+
+@main.command("extract")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--url", help="The page's URL (resolves relative links; helps metadata).")
+@click.option("--content-type", help="The Content-Type header it was served with, if known.")
+def extract_command(file: Path, url: str | None, content_type: str | None) -> None:
+    """Run the page pipeline on one saved page and print one JSON object."""
+    from pipelines.page import process
+
+    record = process(file.read_bytes(), url, content_type)
+    out = {k: getattr(record, k) for k in ("is_report", "reject_reason", "title", "agency", "source", "province",
+                                           "city", "county", "adcode", "level", "report_year", "published_date",
+                                           "text")}
+    click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+
+
+@main.command("demo")
+@click.option("--day", type=click.IntRange(1, 2), default=1, show_default=True, help="Which day of the sample web.")
+@click.option("--no-serve", is_flag=True, help="Build the archive and exit instead of serving it.")
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=Path("nianbao.db"), show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=8001, show_default=True, help="Datasette's port.")
+def demo_command(day: int, no_serve: bool, db: Path, port: int) -> None:
+    """Serve the sample sites, crawl them into the archive, then serve it in Datasette."""
+    import os
+    import tempfile
+
+    from crawler.samples.server import SampleServer
+
+    web = samples.sample_web(day=day)
+    with SampleServer(web) as server, tempfile.TemporaryDirectory() as tmp:
+        registry = Path(tmp) / "sites.csv"
+        registry.write_text(samples.registry_csv(web.world), encoding="utf-8")
+        os.environ["http_proxy"] = os.environ["HTTP_PROXY"] = server.proxy_url
+        os.environ.pop("no_proxy", None)
+        os.environ.pop("NO_PROXY", None)
+        click.echo(f"demo: sample web (day {day}, {len(web.world.sites)} sites) at proxy {server.proxy_url}", err=True)
+        _crawl(registry, db, allow_private=False, verbose=False)
+    if not no_serve:
+        from archive.serve import serve
+
+        serve(db, port=port)
+
+
 if __name__ == "__main__":
     main()

@@ -152,7 +152,7 @@ def article(posting: Posting, layout: ArticleLayout, column_url: str,
             neighbours: tuple[Posting | None, Posting | None]) -> str:
     """The whole article page of one posting."""
     site, doc = posting.site, posting.doc
-    closing = "</" + layout.container.split()[0].lstrip("<") + ">"
+    closing = "</div>" * layout.container.count("<div")
     prev_next = []
     for label, other in zip(("上一篇", "下一篇"), neighbours):
         link = f'<a href="{_e(other.path)}">{_e(other.doc.title)}</a>' if other else "没有了"

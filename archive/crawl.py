@@ -1,0 +1,38 @@
+"""Run the ``reports`` spider over a registry into an archive, from Python (the CLI calls this).
+
+Scrapy's ``CrawlerProcess`` with the project settings, plus the options of ``nianbao crawl``.
+Proxies come from the standard ``http_proxy``/``https_proxy``/``no_proxy`` variables, which
+Scrapy's HttpProxyMiddleware reads. One crawl per process: Twisted's reactor cannot restart.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.utils.project import get_project_settings
+
+from crawler.spiders.reports import ReportsSpider
+
+
+def crawl_settings(sites: str | Path, db: str | Path, allow_private: bool = False, progress: bool = True,
+                   log_level: str = "WARNING", overrides: dict | None = None):
+    settings = get_project_settings()
+    if not settings.get("BOT_NAME") == "nianbao":  # run outside the checkout: load ours explicitly
+        settings.setmodule("crawler.settings", priority="project")
+    settings.setdict({"NIANBAO_SITES": str(sites), "NIANBAO_DB": str(db), "NIANBAO_ALLOW_PRIVATE": allow_private,
+                      "NIANBAO_PROGRESS": progress, "LOG_LEVEL": log_level, **(overrides or {})}, priority="cmdline")
+    return settings
+
+
+def run_crawl(sites: str | Path, db: str | Path, allow_private: bool = False, progress: bool = True,
+              log_level: str = "WARNING", overrides: dict | None = None) -> dict:
+    """Crawl every site of the registry into the archive; returns the ``crawl_runs`` row."""
+    process = CrawlerProcess(crawl_settings(sites, db, allow_private, progress, log_level, overrides))
+    crawler = process.create_crawler(ReportsSpider)
+    process.crawl(crawler, sites=str(sites))
+    process.start()
+    run = crawler.stats.get_value("nianbao/run")
+    if run is None:
+        raise RuntimeError("the crawl ended before the archive was opened (see the log above)")
+    return run

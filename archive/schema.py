@@ -1,0 +1,65 @@
+"""The archive's tables: a public interface, described column by column in ``datasette-metadata.json``.
+
+Identity: a *report* is one document (one normalised text, by ``content_hash``); the same text
+at several URLs or sites is one report with several *sightings*; a changed text at a known
+URL replaces the report's current text (``report_versions`` joins with the nightly-archive
+issue). Every fetched article is a row of ``pages``, report or not, with the reason.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+TABLES = {
+    "sites": ({"site_id": str, "name": str, "adcode": str, "level": str, "platform": str, "detected_platform": str,
+               "start_urls": str}, "site_id"),
+    "reports": ({"id": int, "title": str, "agency": str, "source": str, "province": str, "city": str, "county": str,
+                 "adcode": str, "level": str, "report_year": int, "published_date": str, "url": str, "site_id": str,
+                 "text": str, "content_hash": str, "first_seen_at": str, "last_seen_at": str,
+                 "sightings": int}, "id"),
+    "sightings": ({"id": int, "report_id": int, "url": str, "site_id": str, "list_url": str, "list_title": str,
+                   "published_date": str, "source": str, "first_seen_at": str, "last_seen_at": str}, "id"),
+    "pages": ({"url": str, "site_id": str, "is_report": int, "reject_reason": str, "reason": str, "title": str,
+               "report_id": int, "content_hash": str, "status": int, "encoding": str, "encoding_problem": str,
+               "fetched_at": str, "first_fetched_at": str}, "url"),
+    "crawl_runs": ({"id": int, "started_at": str, "finished_at": str, "status": str, "sites": int, "requests": int,
+                    "pages": int, "reports_new": int, "reports_changed": int, "reports_unchanged": int,
+                    "sightings_new": int, "rejected": int, "errors": int}, "id"),
+    "crawl_errors": ({"id": int, "run_id": int, "site_id": str, "url": str, "kind": str, "message": str,
+                      "at": str}, "id"),
+}
+FOREIGN_KEYS = {
+    "reports": [("site_id", "sites", "site_id")],
+    "sightings": [("report_id", "reports", "id"), ("site_id", "sites", "site_id")],
+    "pages": [("site_id", "sites", "site_id"), ("report_id", "reports", "id")],
+    "crawl_errors": [("run_id", "crawl_runs", "id")],
+}
+INDEXES = {
+    "reports": [["content_hash"], ["adcode"], ["report_year"], ["province"], ["site_id"]],
+    "sightings": [["url"], ["report_id"]],
+    "pages": [["site_id"], ["report_id"]],
+    "crawl_errors": [["run_id"], ["site_id"]],
+}
+UNIQUE_INDEXES = {"reports": [["content_hash"]], "sightings": [["url"]]}
+
+
+def ensure(db: sqlite_utils.Database) -> None:
+    """Create what is missing; never drop or rewrite what exists (safe on every start)."""
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA foreign_keys=ON")
+    for name, (columns, pk) in TABLES.items():
+        table = db.table(name)
+        if not table.exists():
+            table.create(columns, pk=pk, not_null={pk} if name in ("sites", "pages") else None,
+                         foreign_keys=FOREIGN_KEYS.get(name))
+        else:
+            missing = {c: t for c, t in columns.items() if c not in table.columns_dict}
+            for column, col_type in missing.items():
+                table.add_column(column, col_type)
+        existing = {tuple(i.columns) for i in table.indexes}
+        for cols in UNIQUE_INDEXES.get(name, []):
+            if tuple(cols) not in existing:
+                table.create_index(cols, unique=True, if_not_exists=True, index_name=f"ux_{name}_{'_'.join(cols)}")
+        for cols in INDEXES.get(name, []):
+            if tuple(cols) not in existing and cols not in UNIQUE_INDEXES.get(name, []):
+                table.create_index(cols, if_not_exists=True)

@@ -1,0 +1,40 @@
+"""Serve an archive read-only in Datasette, as the database ``nianbao``, with our metadata.
+
+The file is opened immutable (no writes, no locks, so a crawl can replace it safely beside)
+and named ``nianbao`` whatever its file name, so URLs such as ``/nianbao/reports.json`` are
+stable for the people who script against them.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from datasette.app import Datasette
+from datasette.database import Database
+
+METADATA = Path(__file__).resolve().parent.parent / "datasette-metadata.json"
+DB_NAME = "nianbao"
+SETTINGS = {"sql_time_limit_ms": 3000, "max_returned_rows": 1000, "facet_time_limit_ms": 500,
+            "allow_download": True, "default_page_size": 50, "num_sql_threads": 3}
+
+
+def metadata() -> dict:
+    return json.loads(METADATA.read_text(encoding="utf-8"))
+
+
+def app(db_path: str | Path) -> Datasette:
+    db_path = Path(db_path)
+    if not db_path.exists():
+        raise FileNotFoundError(f"{db_path}: no archive here (run nianbao crawl or nianbao demo first)")
+    ds = Datasette(metadata=metadata(), settings=SETTINGS)
+    ds.add_database(Database(ds, path=str(db_path), is_mutable=False), name=DB_NAME)
+    return ds
+
+
+def serve(db_path: str | Path, port: int = 8001, host: str = "127.0.0.1") -> None:
+    import uvicorn
+
+    ds = app(db_path)
+    print(f"serving {db_path} at http://{host}:{port}/{DB_NAME}", flush=True)
+    uvicorn.run(ds.app(), host=host, port=port, log_level="warning")

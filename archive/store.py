@@ -1,0 +1,127 @@
+"""Writing to the archive: idempotent upserts, one transaction per page.
+
+``Archive.record_page`` decides what a fetched page is for the archive — a new report, a new
+sighting of a known one, an unchanged re-sighting, a changed text at a known URL, or a
+rejected page — and writes it in one transaction, so a second run over the same pages
+changes no counts and a crash leaves no half-written page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from pathlib import Path
+
+import sqlite_utils
+
+from . import schema
+
+
+def utcnow() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+class Archive:
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        if self.path.parent and not self.path.parent.exists():
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite_utils.Database(self.path)
+        schema.ensure(self.db)
+        self.counts: Counter = Counter()
+
+    def close(self) -> None:
+        """Fold the WAL into the file, so read-only (immutable) readers see everything."""
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self.db.close()
+
+    # -- sites and runs ------------------------------------------------------------------------
+
+    def upsert_sites(self, rows: list[dict]) -> None:
+        with self.db.conn:
+            for row in rows:
+                self.db["sites"].upsert(row, pk="site_id", alter=True)
+
+    def set_detected_platform(self, site_id: str, platform: str) -> None:
+        with self.db.conn:
+            self.db["sites"].update(site_id, {"detected_platform": platform})
+
+    def start_run(self, sites: int) -> int:
+        with self.db.conn:
+            return self.db["crawl_runs"].insert({"started_at": utcnow(), "status": "running", "sites": sites}).last_pk
+
+    def finish_run(self, run_id: int, status: str, requests: int) -> dict:
+        c = self.counts
+        row = {"finished_at": utcnow(), "status": status, "requests": requests, "pages": c["pages"],
+               "reports_new": c["new"], "reports_changed": c["changed"], "reports_unchanged": c["unchanged"],
+               "sightings_new": c["sighting"], "rejected": c["rejected"], "errors": c["errors"]}
+        with self.db.conn:
+            self.db["crawl_runs"].update(run_id, row)
+        return self.db["crawl_runs"].get(run_id)
+
+    def record_error(self, run_id: int | None, site_id: str, url: str, kind: str, message: str, at: str) -> None:
+        with self.db.conn:
+            self.db["crawl_errors"].insert({"run_id": run_id, "site_id": site_id or None, "url": url, "kind": kind,
+                                            "message": message, "at": at})
+        self.counts["errors"] += 1
+
+    # -- pages -------------------------------------------------------------------------------
+
+    def record_page(self, *, url: str, site_id: str, status: int, fetched_at: str, record, list_url: str | None = None,
+                    list_title: str | None = None) -> str:
+        """Store one processed page; returns what it was: new | sighting | unchanged | changed | rejected."""
+        with self.db.conn:
+            outcome, report_id = self._record(url, site_id, fetched_at, record, list_url, list_title)
+            previous = self.db["pages"].get(url) if self._has_page(url) else None
+            self.db["pages"].upsert({
+                "url": url, "site_id": site_id, "is_report": int(record.is_report),
+                "reject_reason": record.reject_reason, "reason": record.reason, "title": record.title,
+                "report_id": report_id, "content_hash": record.content_hash, "status": status,
+                "encoding": record.encoding, "encoding_problem": record.encoding_problem, "fetched_at": fetched_at,
+                "first_fetched_at": previous["first_fetched_at"] if previous else fetched_at,
+            }, pk="url")
+        self.counts["pages"] += 1
+        self.counts[outcome] += 1
+        return outcome
+
+    def _has_page(self, url: str) -> bool:
+        return bool(self.db.execute("select 1 from pages where url = ?", [url]).fetchone())
+
+    def _record(self, url, site_id, fetched_at, record, list_url, list_title) -> tuple[str, int | None]:
+        if not record.is_report or not record.content_hash:
+            return "rejected", None
+        db = self.db
+        sighting = next(db["sightings"].rows_where("url = ?", [url], limit=1), None)
+        same_text = next(db["reports"].rows_where("content_hash = ?", [record.content_hash], limit=1), None)
+        if sighting and same_text and sighting["report_id"] == same_text["id"]:
+            db["sightings"].update(sighting["id"], {"last_seen_at": fetched_at})
+            db["reports"].update(same_text["id"], {"last_seen_at": fetched_at})
+            return "unchanged", same_text["id"]
+        if sighting and not same_text:
+            # The text at a known URL changed: the report's current text is the new one.
+            db["reports"].update(sighting["report_id"], {**self._report_fields(record), "last_seen_at": fetched_at})
+            db["sightings"].update(sighting["id"], {"last_seen_at": fetched_at})
+            return "changed", sighting["report_id"]
+        if same_text:
+            report_id = same_text["id"]
+            outcome = "sighting"
+        else:
+            report_id = db["reports"].insert({**self._report_fields(record), "url": url, "site_id": site_id,
+                                              "first_seen_at": fetched_at, "last_seen_at": fetched_at,
+                                              "sightings": 0}).last_pk
+            outcome = "new"
+        if sighting:  # a known URL now carries the text of another known report
+            db["sightings"].update(sighting["id"], {"report_id": report_id, "last_seen_at": fetched_at})
+        else:
+            db["sightings"].insert({"report_id": report_id, "url": url, "site_id": site_id, "list_url": list_url,
+                                    "list_title": list_title, "published_date": record.published_date,
+                                    "source": record.source, "first_seen_at": fetched_at,
+                                    "last_seen_at": fetched_at})
+        db.execute("update reports set sightings = (select count(*) from sightings where report_id = reports.id), "
+                   "last_seen_at = max(last_seen_at, ?) where id = ?", [fetched_at, report_id])
+        return outcome, report_id
+
+    @staticmethod
+    def _report_fields(record) -> dict:
+        return {k: getattr(record, k) for k in ("title", "agency", "source", "province", "city", "county", "adcode",
+                                                 "level", "report_year", "published_date", "text", "content_hash")}

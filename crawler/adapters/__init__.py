@@ -1,0 +1,21 @@
+"""Platform adapters, one module per CMS family; ``detect`` fingerprints a page for ``auto``.
+
+Each module has ``NAME``, ``detect(url, text)`` and ``parse(url, text, request_body)``.
+Detection tries the specific families first and falls back to ``generic``.
+"""
+
+from __future__ import annotations
+
+from . import generic, hanweb, jsapi, trs
+
+ADAPTERS = {m.NAME: m for m in (trs, hanweb, jsapi, generic)}
+DETECTION_ORDER = (hanweb, trs, jsapi, generic)
+
+
+def detect(url: str, text: str):
+    """The adapter whose fingerprint the page carries."""
+    return next(m for m in DETECTION_ORDER if m.detect(url, text))
+
+
+def get(name: str):
+    return ADAPTERS[name]

@@ -1,0 +1,72 @@
+"""Columns whose later pages come only from a JSON search API named in the page's script.
+
+Page 1 is HTML; a script holds the endpoint and the paging facts (an object with an ``api``
+path, a channel, ``pageSize`` and ``total``). We request every later page of the endpoint
+and read any JSON list of objects that have a title and a URL, whatever the nesting.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import urlencode, urljoin
+
+from .base import Follow, Link, Listing, anchors, column_dir, fragment
+from pipelines.dates import find_dates
+
+NAME = "jsapi"
+CONFIG = re.compile(r"=\s*(\{[^{};]*[\"']api[\"']\s*:\s*[\"'][^\"']+[\"'][^{};]*\})\s*;")
+_TITLE_KEYS = ("title", "name", "docTitle", "articleTitle")
+_URL_KEYS = ("url", "link", "href", "docUrl", "articleUrl")
+_DATE_KEYS = ("publishTime", "pubDate", "publishDate", "date", "createTime", "docRelTime")
+_PAGE_KEYS = ("pageNo", "page", "pageIndex", "currentPage")
+
+
+def detect(url: str, text: str) -> bool:
+    return bool(CONFIG.search(text)) or text.lstrip().startswith("{")
+
+
+def _entries(data) -> list[dict]:
+    """Every dict with a title and a URL, anywhere in a JSON document."""
+    found = []
+    if isinstance(data, dict):
+        if any(k in data for k in _TITLE_KEYS) and any(k in data for k in _URL_KEYS):
+            found.append(data)
+        for value in data.values():
+            found += _entries(value)
+    elif isinstance(data, list):
+        for value in data:
+            found += _entries(value)
+    return found
+
+
+def parse(url: str, text: str, request_body: bytes | None = None) -> Listing:
+    if text.lstrip().startswith(("{", "[")):
+        try:
+            data = json.loads(text)
+        except ValueError:
+            return Listing()
+        links = []
+        for entry in _entries(data):
+            title = next(str(entry[k]) for k in _TITLE_KEYS if k in entry)
+            href = next(str(entry[k]) for k in _URL_KEYS if k in entry)
+            raw_date = next((str(entry[k]) for k in _DATE_KEYS if k in entry), None)
+            dates = find_dates(raw_date or "")
+            links.append(Link(urljoin(url, href), title, dates[0].isoformat() if dates else None))
+        return Listing(links=links)
+    listing = Listing(links=anchors(fragment(text), url, need_date=True, under=column_dir(url)))
+    m = CONFIG.search(text)
+    if not m:
+        return listing
+    try:
+        config = json.loads(m.group(1))
+    except ValueError:
+        return listing
+    size = int(config.get("pageSize") or 10)
+    total = int(config.get("total") or 0)
+    params = {k: v for k, v in config.items() if k not in ("api", "total", "pageSize") and isinstance(v, (str, int))}
+    page_key = next((k for k in _PAGE_KEYS if k in config), "pageNo")
+    for page in range(2, -(-total // size) + 1):
+        query = urlencode({**params, page_key: page, "pageSize": size})
+        listing.follow.append(Follow(urljoin(url, config["api"]) + "?" + query))
+    return listing

@@ -1,0 +1,41 @@
+"""What the spider hands the pipelines, as dataclasses (Scrapy's itemadapter supports them)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class ArticlePage:
+    """One fetched article page, raw, plus what the list said about it; stages fill the rest."""
+
+    url: str  # final URL, after redirects
+    requested_url: str
+    site_id: str
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    fetched_at: str
+    list_url: str | None = None
+    list_title: str | None = None
+    list_date: str | None = None
+    # Filled by the pipeline stages, in order.
+    decoded: Any = None  # pipelines.encoding.Decoded
+    extracted: Any = None  # pipelines.extract.Extracted
+    metadata: Any = None  # pipelines.metadata.Metadata
+    decision: Any = None  # pipelines.classify.Decision
+    record: Any = None  # pipelines.page.PageRecord
+    canonical_url: str | None = None
+
+
+@dataclass
+class CrawlError:
+    """A request that ended without a page: kind is a short code (http_404, dns, timeout, refused…)."""
+
+    site_id: str
+    url: str
+    kind: str
+    message: str
+    at: str
+    extra: dict = field(default_factory=dict)

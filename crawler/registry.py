@@ -1,0 +1,96 @@
+"""The site registry: one CSV row per site, ``site_id,name,adcode,level,platform,start_urls``.
+
+Sites are data: anyone can crawl their own list by writing this file. A bad row is reported
+with its line number and skipped; the other sites are still crawled.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+COLUMNS = ("site_id", "name", "adcode", "level", "platform", "start_urls")
+LEVELS = ("province", "prefecture", "county", "township", "department")
+_SITE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
+@dataclass(frozen=True)
+class Site:
+    site_id: str
+    name: str
+    adcode: str | None
+    level: str
+    platform: str  # an adapter name, or "auto"
+    start_urls: tuple[str, ...]
+
+    def as_row(self) -> dict:
+        return {"site_id": self.site_id, "name": self.name, "adcode": self.adcode, "level": self.level,
+                "platform": self.platform, "start_urls": " ".join(self.start_urls)}
+
+
+class RegistryError(ValueError):
+    """The registry file as a whole cannot be read (missing, no header, wrong columns)."""
+
+
+def parse(text: str, platforms: tuple[str, ...], source: str = "registry") -> tuple[list[Site], list[str]]:
+    """Sites from CSV text, and one message per rejected row."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise RegistryError(f"{source}: the header must name {','.join(COLUMNS)}; missing {', '.join(missing)}")
+    sites: list[Site] = []
+    errors: list[str] = []
+    seen: set[str] = set()
+    for line, row in enumerate(reader, start=2):
+        try:
+            site = _site(row, platforms)
+        except ValueError as e:
+            errors.append(f"{source}:{line}: {e}; row skipped")
+            continue
+        if site.site_id in seen:
+            errors.append(f"{source}:{line}: site_id {site.site_id!r} appears twice; row skipped")
+            continue
+        seen.add(site.site_id)
+        sites.append(site)
+    return sites, errors
+
+
+def _site(row: dict, platforms: tuple[str, ...]) -> Site:
+    def field(name: str) -> str:
+        return (row.get(name) or "").strip()
+
+    site_id = field("site_id")
+    if not _SITE_ID.match(site_id):
+        raise ValueError(f"site_id {site_id!r} must be letters, digits, '_', '-' or '.'")
+    adcode = field("adcode") or None
+    if adcode and not re.fullmatch(r"\d{6}", adcode):
+        raise ValueError(f"adcode {adcode!r} is not a six-digit GB/T 2260 code")
+    level = field("level")
+    if level not in LEVELS:
+        raise ValueError(f"level {level!r} is not one of {', '.join(LEVELS)}")
+    platform = field("platform") or "auto"
+    if platform != "auto" and platform not in platforms:
+        raise ValueError(f"platform {platform!r} is not auto or one of {', '.join(platforms)}")
+    urls = tuple(field("start_urls").split())
+    if not urls:
+        raise ValueError("no start_urls")
+    for url in urls:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"start URL {url!r} is not an http(s) URL")
+    return Site(site_id, field("name") or site_id, adcode, level, platform, urls)
+
+
+def load(path: str | Path, platforms: tuple[str, ...]) -> tuple[list[Site], list[str]]:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise RegistryError(f"{path}: no such registry file") from None
+    except UnicodeDecodeError:
+        raise RegistryError(f"{path}: the registry must be UTF-8 CSV") from None
+    return parse(text, platforms, source=str(path))

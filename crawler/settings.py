@@ -1,0 +1,54 @@
+"""Scrapy settings of the nianbao crawler: polite by default, everything overridable.
+
+Government servers are small and often slow; we crawl like a considerate reader: two
+requests at a time per site, AutoThrottle on, robots.txt obeyed, a User-Agent that says who
+we are and where to complain, and retries for the errors that pass.
+"""
+
+BOT_NAME = "nianbao"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+NIANBAO_CONTACT_URL = "https://github.com/nianbao/nianbao"
+USER_AGENT = f"nianbao/0.1 (archive of government information-disclosure annual reports; +{NIANBAO_CONTACT_URL})"
+ROBOTSTXT_OBEY = True
+
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 0.25
+DOWNLOAD_DELAY_JITTER = 0.5
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.5
+AUTOTHROTTLE_MAX_DELAY = 30
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.5
+
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+REDIRECT_MAX_TIMES = 10
+
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.PrivateAddressGuard": 50,
+}
+ITEM_PIPELINES = {
+    "pipelines.stages.DecodeStage": 100,
+    "pipelines.stages.ExtractStage": 200,
+    "pipelines.stages.MetadataStage": 300,
+    "pipelines.stages.ClassifyStage": 400,
+    "pipelines.stages.DedupeStage": 500,
+    "pipelines.storage.StoragePipeline": 900,
+}
+
+# nianbao's own settings.
+NIANBAO_DB = "nianbao.db"
+NIANBAO_SITES = None  # path of the registry CSV (``-a sites=…`` or ``nianbao crawl --sites``)
+NIANBAO_ALLOW_PRIVATE = False
+NIANBAO_MAX_LIST_PAGES = 500  # per site: a cap against pagination traps
+
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"
+TELNETCONSOLE_ENABLED = False

@@ -1,0 +1,1 @@
+"""The spiders of the Scrapy project: one, ``reports``, for every site."""

@@ -1,0 +1,120 @@
+"""The one spider: every site of the registry, through the adapter of its platform.
+
+``scrapy crawl reports -a sites=sites.csv`` (or ``nianbao crawl``). For each site it fetches
+the start URLs, lets the site's adapter (or the one ``auto`` detects) read each list
+response, follows the pagination the adapter finds (capped per site by
+``NIANBAO_MAX_LIST_PAGES``), and fetches every linked article. Articles go to the pipelines
+raw: body bytes, headers, final URL, site, and the list's link text and date. Requests that
+fail become ``CrawlError`` items, so the archive records them and the crawl goes on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+
+import scrapy
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError
+
+from crawler import adapters, registry
+from crawler.items import ArticlePage, CrawlError
+from crawler.middlewares import PrivateAddressRefused
+from pipelines.encoding import decode
+
+
+def now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+class ReportsSpider(scrapy.Spider):
+    name = "reports"
+
+    def __init__(self, sites: str | None = None, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sites_path = sites
+        self.sites: dict[str, registry.Site] = {}
+        self.registry_errors: list[str] = []
+        self.platforms: dict[str, str] = {}
+        self.list_pages: dict[str, int] = {}  # list responses read, per site
+        self.list_requested: dict[str, int] = {}  # list requests made, per site (capped)
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        path = spider.sites_path or crawler.settings.get("NIANBAO_SITES")
+        if not path:
+            raise registry.RegistryError("no registry: pass -a sites=FILE or set NIANBAO_SITES")
+        sites, errors = registry.load(path, tuple(adapters.ADAPTERS))
+        spider.sites = {s.site_id: s for s in sites}
+        spider.registry_errors = errors
+        spider.max_list_pages = crawler.settings.getint("NIANBAO_MAX_LIST_PAGES", 500)
+        spider.progress = crawler.settings.getbool("NIANBAO_PROGRESS", False)
+        return spider
+
+    async def start(self):
+        for message in self.registry_errors:
+            self.logger.error(message)
+            yield CrawlError(site_id="", url=self.sites_path or "", kind="registry", message=message, at=now())
+        for site in self.sites.values():
+            self.list_pages[site.site_id] = 0
+            self.list_requested[site.site_id] = 0
+            for url in site.start_urls:
+                yield self._list_request(site, url)
+
+    def _list_request(self, site: registry.Site, url: str, method: str = "GET", body: bytes | None = None,
+                      headers: dict | None = None) -> scrapy.Request:
+        self.list_requested[site.site_id] += 1
+        return scrapy.Request(url, method=method, body=body, headers=headers, callback=self.parse_listing,
+                              errback=self.on_error, meta={"site_id": site.site_id, "role": "list",
+                                                           "request_body": body})
+
+    def parse_listing(self, response):
+        site = self.sites[response.meta["site_id"]]
+        text = decode(response.body, response.headers.get("Content-Type", b"").decode("latin-1")).text
+        name = self.platforms.get(site.site_id) or site.platform
+        if name == "auto":
+            name = adapters.detect(response.url, text).NAME
+        self.platforms.setdefault(site.site_id, name)
+        if self.progress and self.list_pages[site.site_id] == 0:
+            print(f"[{site.site_id}] {site.name}: {name} column {response.url}", file=sys.stderr, flush=True)
+        self.list_pages[site.site_id] += 1
+        listing = adapters.get(name).parse(response.url, text, response.meta.get("request_body"))
+        for link in listing.links:
+            yield scrapy.Request(link.url, callback=self.parse_article, errback=self.on_error,
+                                 meta={"site_id": site.site_id, "role": "article", "list_url": response.url,
+                                       "list_title": link.title, "list_date": link.date})
+        for follow in listing.follow:
+            if self.list_requested[site.site_id] >= self.max_list_pages:
+                yield CrawlError(site_id=site.site_id, url=follow.url, kind="list_cap",
+                                 message=f"more than {self.max_list_pages} list pages: pagination not followed further",
+                                 at=now())
+                break
+            yield self._list_request(site, follow.url, follow.method, follow.body, follow.headers)
+
+    def parse_article(self, response):
+        headers = {k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()}
+        yield ArticlePage(url=response.url, requested_url=response.request.meta.get("redirect_urls", [response.url])[0],
+                          site_id=response.meta["site_id"], status=response.status, headers=headers,
+                          body=response.body, fetched_at=now(), list_url=response.meta.get("list_url"),
+                          list_title=response.meta.get("list_title"), list_date=response.meta.get("list_date"))
+
+    def on_error(self, failure):
+        request = failure.request
+        site_id = request.meta.get("site_id", "")
+        if failure.check(HttpError):
+            status = failure.value.response.status
+            kind, message = f"http_{status}", f"HTTP {status}"
+        elif failure.check(PrivateAddressRefused):
+            kind, message = "private_address", str(failure.value)
+        elif failure.check(DNSLookupError):
+            kind, message = "dns", "host name did not resolve"
+        elif failure.check(TimeoutError, TCPTimedOutError):
+            kind, message = "timeout", "no answer within the download timeout"
+        elif failure.check(ConnectionRefusedError):
+            kind, message = "refused", "connection refused"
+        else:
+            kind, message = failure.type.__name__, str(failure.value)[:500]
+        self.logger.warning("[%s] %s %s: %s", site_id, request.method, request.url, message)
+        yield CrawlError(site_id=site_id, url=request.url, kind=kind, message=message, at=now(),
+                         extra={"role": request.meta.get("role")})

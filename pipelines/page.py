@@ -1,0 +1,69 @@
+"""The page pipeline as one pure function: bytes of an article page in, one record out.
+
+The Scrapy pipelines run these same stages one per component; ``nianbao extract`` and
+``nianbao eval`` call this function directly, so a saved page and a crawled page come out
+the same.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from . import classify, dedupe, encoding, extract, metadata
+
+
+@dataclass
+class PageRecord:
+    is_report: bool
+    reject_reason: str | None
+    reason: str  # why it was classified so (for accepted pages too)
+    title: str | None
+    agency: str | None
+    source: str | None
+    province: str | None
+    city: str | None
+    county: str | None
+    adcode: str | None
+    level: str | None
+    report_year: int | None
+    published_date: str | None  # YYYY-MM-DD
+    site_name: str | None
+    text: str
+    content_hash: str | None
+    encoding: str
+    encoding_problem: str | None  # "mismatch" (declared charset wrong) or "mojibake" (undecodable)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def decide(decoded: encoding.Decoded, ex: extract.Extracted, meta: metadata.Metadata) -> classify.Decision:
+    """Classify, unless the text is garbage: mojibake is recorded as such, never archived as a report."""
+    if decoded.mojibake or encoding.is_mojibake(ex.text):
+        return classify.Decision(False, f"text could not be decoded (declared {decoded.declared or 'nothing'}; "
+                                        "tried utf-8 and gb18030): recorded, not archived")
+    return classify.classify(meta.title, ex.text, link_count=len(ex.links))
+
+
+def build_record(decoded: encoding.Decoded, ex: extract.Extracted, meta: metadata.Metadata,
+                 decision: classify.Decision) -> PageRecord:
+    problem = "mojibake" if decoded.mojibake or encoding.is_mojibake(ex.text) else (
+        "mismatch" if decoded.mismatch else None)
+    return PageRecord(
+        is_report=decision.is_report, reject_reason=None if decision.is_report else decision.reason,
+        reason=decision.reason, title=meta.title, agency=meta.agency, source=meta.source,
+        province=meta.province, city=meta.city, county=meta.county, adcode=meta.adcode, level=meta.level,
+        report_year=meta.report_year,
+        published_date=meta.published_date.isoformat() if meta.published_date else None,
+        site_name=meta.site_name, text=ex.text, content_hash=dedupe.content_hash(ex.text) if ex.text else None,
+        encoding=decoded.encoding, encoding_problem=problem)
+
+
+def process(body: bytes, url: str | None = None, content_type: str | None = None, *, list_title: str | None = None,
+            list_date: str | None = None, site_adcode: str | None = None,
+            site_agency: str | None = None) -> PageRecord:
+    """Run every stage on one page: decode, extract, metadata, classify."""
+    decoded = encoding.decode(body, content_type)
+    ex = extract.extract(decoded.text, url)
+    meta = metadata.metadata(ex, ex.text, list_title, list_date, site_adcode, site_agency)
+    return build_record(decoded, ex, meta, decide(decoded, ex, meta))

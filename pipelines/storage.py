@@ -1,0 +1,64 @@
+"""The last stage: pages and crawl errors into the SQLite archive (``archive.store``).
+
+Opens the archive named by ``NIANBAO_DB`` when the spider opens, records the sites and a
+``crawl_runs`` row, stores every item, and closes the run with its counts. With
+``NIANBAO_PROGRESS`` it prints a line per site on stderr when the crawl ends.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter, defaultdict
+
+from archive.store import Archive
+from crawler.items import ArticlePage, CrawlError
+
+
+class StoragePipeline:
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.db_path = crawler.settings.get("NIANBAO_DB")
+        self.progress = crawler.settings.getbool("NIANBAO_PROGRESS", False)
+        self.archive: Archive | None = None
+        self.run_id: int | None = None
+        self.per_site: dict[str, Counter] = defaultdict(Counter)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def open_spider(self, spider=None):
+        spider = spider or self.crawler.spider
+        self.archive = Archive(self.db_path)
+        self.archive.upsert_sites([s.as_row() for s in spider.sites.values()])
+        self.run_id = self.archive.start_run(len(spider.sites))
+        self.crawler.stats.set_value("nianbao/run_id", self.run_id)
+
+    def process_item(self, item, spider=None):
+        if isinstance(item, CrawlError):
+            self.archive.record_error(self.run_id, item.site_id, item.url, item.kind, item.message, item.at)
+            self.per_site[item.site_id]["errors"] += 1
+        elif isinstance(item, ArticlePage):
+            outcome = self.archive.record_page(url=item.canonical_url or item.url, site_id=item.site_id,
+                                               status=item.status, fetched_at=item.fetched_at, record=item.record,
+                                               list_url=item.list_url, list_title=item.list_title)
+            self.per_site[item.site_id][outcome] += 1
+        return item
+
+    def close_spider(self, spider=None):
+        spider = spider or self.crawler.spider
+        for site_id, platform in spider.platforms.items():
+            self.archive.set_detected_platform(site_id, platform)
+        stats = self.crawler.stats
+        requests = stats.get_value("downloader/request_count", 0) or 0
+        reason = stats.get_value("finish_reason", "finished")
+        status = "finished" if reason in (None, "finished") else str(reason)
+        run = self.archive.finish_run(self.run_id, status, requests)
+        self.crawler.stats.set_value("nianbao/run", run)
+        if self.progress:
+            for site_id in sorted(spider.sites):
+                c = self.per_site.get(site_id, Counter())
+                reports = c["new"] + c["sighting"] + c["unchanged"] + c["changed"]
+                print(f"[{site_id}] {reports} report pages ({c['new']} new, {c['sighting']} republished, "
+                      f"{c['changed']} changed), {c['rejected']} other pages, {c['errors']} errors", file=sys.stderr)
+        self.archive.close()
