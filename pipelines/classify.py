@@ -50,12 +50,14 @@ def classify(title: str | None, text: str, link_count: int = 0) -> Decision:
         for pattern, reason in LOOK_ALIKES:
             if re.search(pattern, t):
                 return Decision(False, f"title {title!r} is {reason}")
-        if REPORT.search(t):
-            if YEAR.search(t) or re.search(r"(19|20)\d{2}", t):
-                return Decision(True, f"title {title!r} names a 政府信息公开 annual report and its year")
-            return Decision(True, f"title {title!r} names a 政府信息公开 annual report")
+        if REPORT.search(t) and re.search(r"(19|20)\d{2}", t):
+            return Decision(True, f"title {title!r} names a 政府信息公开 annual report and its year")
     if len(body) < 200 and link_count >= 10:
         return Decision(False, "a list page: many links and little text of its own")
+    if t and REPORT.search(t):
+        if len(body) >= 500:
+            return Decision(True, f"title {title!r} names a 政府信息公开 annual report (no year in the title)")
+        return Decision(False, f"title {title!r} names the report column, with no year and little text: a column page")
     sections = sum(s in body for s in TEMPLATE_SECTIONS)
     if sections >= 3:
         return Decision(True, f"body carries {sections} section headings of the report template")

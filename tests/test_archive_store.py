@@ -1,0 +1,81 @@
+"""Storage decisions: new report, sighting, unchanged, changed, rejected — idempotent."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from archive import schema
+from archive.store import Archive
+from pipelines.page import PageRecord
+
+
+def _record(text="一、总体情况\n全年收到申请12件", is_report=True, **kw) -> PageRecord:
+    from pipelines.dedupe import content_hash
+    base = dict(is_report=is_report, reject_reason=None if is_report else "no", reason="r", title="某县2019年政府信息公开工作年度报告",
+                agency="某县人民政府", source="某县人民政府办公室", province="江西省", city="宜春市", county="某县",
+                adcode="360902", level="county", report_year=2019, published_date="2020-01-20", site_name=None,
+                text=text, content_hash=content_hash(text), encoding="utf-8", encoding_problem=None)
+    base.update(kw)
+    return PageRecord(**base)
+
+
+@pytest.fixture
+def archive(tmp_path):
+    a = Archive(tmp_path / "a.db")
+    a.upsert_sites([{"site_id": "s1", "name": "一"}, {"site_id": "s2", "name": "二"}])
+    yield a
+    a.close()
+
+
+def _counts(a):
+    return {t: a.db[t].count for t in ("reports", "sightings", "pages")}
+
+
+def test_same_page_twice_changes_nothing(archive):
+    assert archive.record_page(url="http://a.test/1", site_id="s1", status=200, fetched_at="t1", record=_record()) == "new"
+    before = _counts(archive)
+    assert archive.record_page(url="http://a.test/1", site_id="s1", status=200, fetched_at="t2", record=_record()) == "unchanged"
+    assert _counts(archive) == before
+    assert archive.db["reports"].get(1)["last_seen_at"] == "t2"
+
+
+def test_republished_text_is_one_report_with_two_sightings(archive):
+    archive.record_page(url="http://a.test/1", site_id="s1", status=200, fetched_at="t1", record=_record())
+    assert archive.record_page(url="http://b.test/9", site_id="s2", status=200, fetched_at="t1",
+                               record=_record(text="一、总体情况 全年收到申请12件")) == "sighting"
+    assert _counts(archive) == {"reports": 1, "sightings": 2, "pages": 2}
+    assert archive.db["reports"].get(1)["sightings"] == 2
+
+
+def test_changed_text_at_a_known_url_updates_the_report(archive):
+    archive.record_page(url="http://a.test/1", site_id="s1", status=200, fetched_at="t1", record=_record())
+    assert archive.record_page(url="http://a.test/1", site_id="s1", status=200, fetched_at="t2",
+                               record=_record(text="一、总体情况\n全年收到申请13件")) == "changed"
+    assert archive.db["reports"].count == 1 and "13件" in archive.db["reports"].get(1)["text"]
+
+
+def test_rejected_pages_are_recorded_with_their_reason(archive):
+    assert archive.record_page(url="http://a.test/2", site_id="s1", status=200, fetched_at="t1",
+                               record=_record(is_report=False)) == "rejected"
+    page = archive.db["pages"].get("http://a.test/2")
+    assert page["is_report"] == 0 and page["reject_reason"] == "no" and archive.db["reports"].count == 0
+
+
+def test_schema_is_wal_and_reopening_keeps_data(tmp_path):
+    a = Archive(tmp_path / "b.db")
+    a.upsert_sites([{"site_id": "s1", "name": "一"}])
+    a.record_page(url="http://a.test/1", site_id="s1", status=200, fetched_at="t1", record=_record())
+    assert a.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    a.close()
+    again = Archive(tmp_path / "b.db")
+    assert again.db["reports"].count == 1
+
+
+def test_metadata_describes_every_table_and_column():
+    from archive.serve import metadata
+    described = metadata()["databases"]["nianbao"]["tables"]
+    for table, (columns, _) in schema.TABLES.items():
+        assert table in described and described[table]["description"]
+        assert set(columns) == set(described[table]["columns"]), table

@@ -1,0 +1,91 @@
+"""Registry, adapters and the private-address guard, without a crawl."""
+
+from __future__ import annotations
+
+import pytest
+from scrapy.http import Request
+
+from crawler import adapters, registry, samples
+from crawler.middlewares import PrivateAddressGuard, PrivateAddressRefused, private_reason
+from pipelines.encoding import decode
+
+PLATFORMS = tuple(adapters.ADAPTERS)
+
+
+def test_registry_reads_good_rows_and_reports_bad_ones():
+    text = ("site_id,name,adcode,level,platform,start_urls\n"
+            "a,甲,360900,prefecture,trs,http://a.test/x/index.html http://a.test/y/\n"
+            "b,乙,3609,county,auto,http://b.test/\n"
+            "c,丙,,village,auto,http://c.test/\n"
+            "d,丁,,county,cms9,http://d.test/\n"
+            "e,戊,,county,auto,ftp://e.test/\n"
+            "a,again,,county,auto,http://a2.test/\n")
+    sites, errors = registry.parse(text, PLATFORMS, "t.csv")
+    assert [s.site_id for s in sites] == ["a"]
+    assert sites[0].start_urls == ("http://a.test/x/index.html", "http://a.test/y/")
+    assert len(errors) == 5 and errors[0].startswith("t.csv:3: adcode")
+    with pytest.raises(registry.RegistryError, match="header"):
+        registry.parse("id,name\n", PLATFORMS)
+
+
+def test_sample_registry_is_valid(web1):
+    sites, errors = registry.parse(samples.registry_csv(web1.world), PLATFORMS)
+    assert not errors and len(sites) == len(web1.world.sites)
+
+
+def _walk(web, site, adapter=None):
+    """Follow an adapter through a sample column without Scrapy: the links it finds, the adapter."""
+    queue = [(samples.start_url(site), "GET", None, {})]
+    seen, links = set(), set()
+    while queue:
+        url, method, body, headers = queue.pop()
+        if (url, body) in seen:
+            continue
+        seen.add((url, body))
+        response = web.respond(method, url, headers, body or b"")
+        if response.status == 301:
+            queue.append((response.header("Location"), "GET", None, {}))
+            continue
+        text = decode(response.body, response.header("Content-Type")).text
+        adapter = adapter or adapters.detect(url, text)
+        listing = adapter.parse(url, text, body)
+        links |= {link.url for link in listing.links}
+        queue += [(f.url, f.method, f.body, f.headers) for f in listing.follow]
+    return links, adapter
+
+
+def test_auto_detection_names_each_sample_platform(web1):
+    for site in web1.world.sites:
+        _, adapter = _walk(web1, site)
+        assert adapter.NAME == site.platform, site.site_id
+
+
+def test_adapters_find_every_report_posting(web1, rows1):
+    for site in web1.world.sites:
+        links, _ = _walk(web1, site, adapters.get(site.platform))
+        reports = {r["url"] for r in rows1 if r["site_id"] == site.site_id and r["kind"] == "report"}
+        assert reports <= links, (site.site_id, reports - links)
+
+
+def test_list_links_carry_titles_and_dates(web1, rows1):
+    site = next(s for s in web1.world.sites if s.platform == "trs")
+    url = samples.start_url(site)
+    response = web1.respond("GET", url)
+    listing = adapters.get("trs").parse(url, decode(response.body).text)
+    truth = {r["url"]: r for r in rows1}
+    for link in listing.links:
+        assert link.title == truth[link.url]["title"] and link.date == truth[link.url]["published"]
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "10.1.2.3", "169.254.169.254", "192.168.0.1", "[::1]", "localhost",
+                                  "a.localhost", "0.0.0.0"])
+def test_private_addresses_are_refused(host):
+    assert private_reason(host)
+    with pytest.raises(PrivateAddressRefused):
+        PrivateAddressGuard(allow_private=False).process_request(Request(f"http://{host}/x"))
+    assert PrivateAddressGuard(allow_private=True).process_request(Request(f"http://{host}/x")) is None
+
+
+def test_public_and_unresolvable_names_pass():
+    assert private_reason("8.8.8.8") is None
+    assert private_reason("www.yichun.gov.test") is None  # resolved by the proxy, not here

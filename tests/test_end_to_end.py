@@ -1,0 +1,165 @@
+"""The whole path over the sample web: proxy → crawl → archive → Datasette, checked against the manifest."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from crawler import samples
+from crawler.samples.server import SampleServer
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def _nianbao() -> str:
+    return shutil.which("nianbao", path=str(BIN)) or shutil.which("nianbao")
+
+
+def _crawl(proxy: str, registry: Path, db: Path, *extra: str, command: list[str] | None = None):
+    env = {**os.environ, "http_proxy": proxy, "HTTP_PROXY": proxy}
+    env.pop("no_proxy", None)
+    env.pop("NO_PROXY", None)
+    cmd = command or [_nianbao(), "crawl", "--sites", str(registry), "--db", str(db), *extra]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env, cwd=ROOT)
+    assert out.returncode == 0, out.stderr[-3000:]
+    return out
+
+
+def _counts(db: Path) -> dict:
+    d = sqlite_utils.Database(db)
+    return {t: d[t].count for t in ("reports", "sightings", "pages")}
+
+
+@pytest.fixture(scope="module")
+def day1_archive(tmp_path_factory, web1, proxy1):
+    tmp = tmp_path_factory.mktemp("e2e")
+    registry = tmp / "sites.csv"
+    registry.write_text(samples.registry_csv(web1.world), encoding="utf-8")
+    db = tmp / "nianbao.db"
+    out = _crawl(proxy1, registry, db)
+    return tmp, registry, db, out
+
+
+def test_archive_holds_every_report_and_no_other_page(day1_archive, rows1):
+    _, _, db, out = day1_archive
+    reports = list(sqlite_utils.Database(db)["reports"].rows)
+    truth = {}
+    for r in rows1:
+        if r["kind"] == "report":
+            truth.setdefault(r["report_id"], r)
+    assert len(reports) == len(truth)
+    by_title = {r["title"]: r for r in reports}
+    for rid, t in truth.items():
+        got = by_title[t["title"]]
+        assert (got["report_year"], got["agency"], got["adcode"], got["level"]) == \
+               (t["report_year"], t["agency"], t["adcode"], t["level"]), rid
+    first_dates = {}
+    for r in rows1:
+        if r["kind"] == "report":
+            first_dates.setdefault(r["title"], set()).add(r["published"])
+    for r in reports:
+        assert r["published_date"] in first_dates[r["title"]]
+    other_titles = {r["title"] for r in rows1 if r["kind"] == "other"}
+    assert not other_titles & set(by_title)
+    assert "[yichun]" in out.stderr and "crawl run 1 finished" in out.stderr
+
+
+def test_republished_report_is_one_report_with_several_sightings(day1_archive, rows1):
+    _, _, db, _ = day1_archive
+    d = sqlite_utils.Database(db)
+    sightings = [r for r in rows1 if r["kind"] == "report"]
+    assert d["sightings"].count == len(sightings)
+    multi = {r["report_id"] for r in sightings if sum(x["report_id"] == r["report_id"] for x in sightings) > 1}
+    assert d.execute("select count(*) from reports where sightings > 1").fetchone()[0] == len(multi)
+
+
+def test_rejected_pages_are_recorded_with_reasons(day1_archive):
+    _, _, db, _ = day1_archive
+    d = sqlite_utils.Database(db)
+    rejected = list(d["pages"].rows_where("is_report = 0"))
+    assert rejected and all(r["reject_reason"] for r in rejected)
+    assert d["crawl_errors"].count >= 1  # the dead link
+
+
+def test_second_run_changes_no_counts_then_day_two_changes_four_things(day1_archive, proxy1, web2, rows1, rows2):
+    tmp, registry, db, _ = day1_archive
+    copy = tmp / "again.db"
+    shutil.copy(db, copy)
+    before = _counts(copy)
+    _crawl(proxy1, registry, copy)
+    assert _counts(copy) == before
+    with SampleServer(web2) as server:
+        out = _crawl(server.proxy_url, registry, copy)
+    d = sqlite_utils.Database(copy)
+    run = d.execute("select reports_new, reports_changed, sightings_new from crawl_runs order by id desc").fetchone()
+    assert run == (1, 1, 1), out.stderr[-2000:]
+
+
+def test_scrapy_crawl_reports_works_as_scrapy_users_expect(tmp_path, web1, proxy1):
+    registry = tmp_path / "sites.csv"
+    registry.write_text(samples.registry_csv(web1.world), encoding="utf-8")
+    db = tmp_path / "s.db"
+    scrapy = shutil.which("scrapy", path=str(BIN)) or "scrapy"
+    _crawl(proxy1, registry, db, command=[scrapy, "crawl", "reports", "-a", f"sites={registry}", "-s", f"NIANBAO_DB={db}",
+                                          "-s", "LOG_LEVEL=WARNING"])
+    assert sqlite_utils.Database(db)["reports"].count == len({r["report_id"] for r in samples.page_rows(web1.world)
+                                                              if r["kind"] == "report"})
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_serve_publishes_the_archive_as_database_nianbao(day1_archive):
+    _, _, db, _ = day1_archive
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k.lower() not in ("http_proxy", "https_proxy")}
+    proc = subprocess.Popen([_nianbao(), "serve", "--db", str(db), "--port", str(port)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                opener.open(base + "/-/versions.json", timeout=2).read()
+                break
+            except OSError:
+                time.sleep(0.2)
+        reports = json.loads(opener.open(base + "/nianbao/reports.json?_shape=array&_size=max", timeout=10).read())
+        assert len(reports) == sqlite_utils.Database(db)["reports"].count
+        meta = json.loads(opener.open(base + "/-/metadata.json", timeout=10).read())
+        assert meta["databases"]["nianbao"]["tables"]["reports"]["columns"]["adcode"]
+        page = opener.open(base + "/nianbao/reports", timeout=10).read().decode()
+        assert "The year the report covers" in page or "report_year" in page
+        with pytest.raises(urllib.error.HTTPError):
+            opener.open(urllib.request.Request(base + "/nianbao/-/query?sql=delete+from+reports", method="POST"), timeout=5)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_extract_prints_one_json_object(tmp_path, web1, rows1):
+    row = next(r for r in rows1 if r["kind"] == "report" and r["encoding"] == "gbk")
+    page = tmp_path / "page.html"
+    page.write_bytes(web1.respond("GET", row["url"]).body)
+    out = subprocess.run([_nianbao(), "extract", str(page), "--url", row["url"]], capture_output=True, text=True,
+                         check=True, timeout=60)
+    got = json.loads(out.stdout)
+    assert got["is_report"] is True and got["reject_reason"] is None
+    assert (got["title"], got["report_year"], got["published_date"], got["adcode"]) == \
+           (row["title"], row["report_year"], row["published"], row["adcode"])
+    assert set(got) == {"is_report", "reject_reason", "title", "agency", "source", "province", "city", "county",
+                        "adcode", "level", "report_year", "published_date", "text"}
