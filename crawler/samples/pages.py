@@ -208,3 +208,13 @@ def short_title(title: str, limit: int = 24) -> str:
 
 def date_of(when: dt.datetime) -> str:
     return f"{when:%Y-%m-%d}"
+
+
+def paginate(postings: list, size: int) -> list[list]:
+    """A column's postings cut into list pages (one empty page for an empty column)."""
+    return [postings[i:i + size] for i in range(0, len(postings), size)] or [[]]
+
+
+def last_modified(postings) -> dt.datetime | None:
+    """What a list page's Last-Modified says: its newest posting or edit."""
+    return max((p.doc.modified or p.posted for p in postings), default=None)

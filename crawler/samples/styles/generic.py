@@ -27,8 +27,7 @@ def _page_name(i: int) -> str:
 
 
 def routes(site, postings) -> dict:
-    size = site.page_size
-    chunks = [postings[i:i + size] for i in range(0, len(postings), size)] or [[]]
+    chunks = pages.paginate(postings, site.page_size)
     out = {}
     for i, chunk in enumerate(chunks):
         items = "\n".join(
@@ -44,8 +43,7 @@ def routes(site, postings) -> dict:
         links.append(f'<a href="{_page_name(len(chunks) - 1)}">尾页</a>')
         text = pages.list_page(site, column_path(site), f'<ul class="news-list">\n{items}\n</ul>',
                                '<div class="pagination">' + " ".join(links) + "</div>")
-        modified = max((p.doc.modified or p.posted for p in chunk), default=None)
-        resource = Resource(200, text, last_modified=modified)
+        resource = Resource(200, text, last_modified=pages.last_modified(chunk))
         out[site.column + _page_name(i)] = lambda query, r=resource: r
     out[site.column] = out[site.column + _page_name(0)]
     return out
@@ -53,5 +51,5 @@ def routes(site, postings) -> dict:
 
 def listing_urls(site, postings) -> list[tuple[str, str]]:
     """(kind, path) of every list page this column serves."""
-    n = max(1, -(-len(postings) // site.page_size))
+    n = len(pages.paginate(postings, site.page_size))
     return [("list", site.column + _page_name(i)) for i in range(n)]

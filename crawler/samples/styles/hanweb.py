@@ -63,7 +63,7 @@ def routes(site, postings) -> dict:
   totalRecord: {len(postings)}, proxyUrl: "{DATAPROXY}", dataAttribute: ["columnid", "unitid", "webid"],
   ajaxParam: {{ col: 1, appid: 1, webid: {p['webid']}, path: "/", columnid: {p['columnid']}, sourceContentType: 1,
   unitid: {p['unitid']}, permissiontype: 0 }} }}); }});</script>"""
-    modified = max((x.doc.modified or x.posted for x in postings[: size * GROUP_PAGES]), default=None)
+    modified = pages.last_modified(postings[: size * GROUP_PAGES])
     column_page = Resource(200, pages.list_page(site, column_path(site), listing, script), last_modified=modified)
 
     def dataproxy(query: dict) -> Resource:

@@ -55,7 +55,7 @@ function loadPage(n) {{
 }}
 $(function () {{ renderPager(1, Math.ceil(columnConfig.total / columnConfig.pageSize)); }});
 </script>"""
-    modified = max((p.doc.modified or p.posted for p in first), default=None)
+    modified = pages.last_modified(first)
     column_page = Resource(200, pages.list_page(site, column_path(site), f'<ul id="list" class="list">\n{items}\n</ul>',
                                                 script), last_modified=modified)
 

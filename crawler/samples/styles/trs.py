@@ -41,8 +41,7 @@ def _page_name(site, i: int) -> str:
 
 
 def routes(site, postings) -> dict:
-    size = site.page_size
-    chunks = [postings[i:i + size] for i in range(0, len(postings), size)] or [[]]
+    chunks = pages.paginate(postings, site.page_size)
     out = {}
     for i, chunk in enumerate(chunks):
         items = "\n".join(
@@ -55,8 +54,7 @@ def routes(site, postings) -> dict:
         pager = (f'<div class="page">{PAGER_JS}\n<script>createPageHTML({len(chunks)}, {i}, "index", "{site.ext}");</script>'
                  '</div>')
         text = pages.list_page(site, column_path(site), listing, pager)
-        modified = max((p.doc.modified or p.posted for p in chunk), default=None)
-        resource = Resource(200, text, last_modified=modified)
+        resource = Resource(200, text, last_modified=pages.last_modified(chunk))
         out[site.column + _page_name(site, i)] = lambda query, r=resource: r
     out[site.column] = out[site.column + _page_name(site, 0)]
     return out
@@ -64,5 +62,5 @@ def routes(site, postings) -> dict:
 
 def listing_urls(site, postings) -> list[tuple[str, str]]:
     """(kind, path) of every list page this column serves."""
-    n = max(1, -(-len(postings) // site.page_size))
+    n = len(pages.paginate(postings, site.page_size))
     return [("list", site.column + _page_name(site, i)) for i in range(n)]
