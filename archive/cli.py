@@ -164,8 +164,21 @@ def extract_command(file: Path, url: str | None, content_type: str | None) -> No
     record = process(file.read_bytes(), url, content_type)
     out = {k: getattr(record, k) for k in ("is_report", "reject_reason", "title", "agency", "source", "province",
                                            "city", "county", "adcode", "level", "report_year", "published_date",
-                                           "text")}
+                                           "site_name", "attachments", "text")}
     click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+
+
+@main.command("eval")
+@click.argument("manifest", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def eval_command(manifest: Path) -> None:
+    """Score the page pipeline on labelled pages (JSON lines: path, url, kind, title, published, agency, adcode, report_year)."""
+    from pipelines.evaluate import evaluate, report
+
+    try:
+        scores, _ = evaluate(manifest)
+    except (ValueError, KeyError, OSError) as e:
+        raise click.ClickException(str(e)) from None
+    click.echo(report(scores))
 
 
 @main.command("demo")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 import trafilatura
@@ -22,12 +23,13 @@ from lxml import etree
 # Content containers of the CMS families, most specific first.
 CONTENT_SELECTORS = (
     "#UCAP-CONTENT", ".TRS_Editor", "#zoom", "#ivs_content", ".Custom_UnionStyle", "#Zoom", ".pages_content",
-    ".article-content", "#content", ".content", ".article",
+    ".article_content", ".article-content", ".TRS_UEDITOR", "#content", ".content", ".article",
 )
 _BLOCK = {"p", "div", "section", "article", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "br", "tr",
           "table", "blockquote", "center", "dd", "dt", "dl", "pre", "tbody", "thead", "form"}
 _DROP = ("script", "style", "noscript", "iframe", "object", "embed", "template", "select", "button", "input")
 _SPACE = re.compile(r"[ \t\r\f\v\u00a0\u3000]+")
+ATTACHMENT = re.compile(r"\.(pdf|docx?|xlsx?|wps|et|ofd|zip|rar|7z)$", re.I)
 
 
 @dataclass
@@ -39,6 +41,7 @@ class Extracted:
     heading: str | None = None
     header_text: str = ""  # the page text before the body: 发布时间/来源 lines live there
     links: list[tuple[str, str]] = field(default_factory=list)  # (href, text) inside the body
+    attachments: list[dict] = field(default_factory=list)  # {"url", "text"}: linked files anywhere on the page
 
 
 def clean(text: str) -> str:
@@ -118,6 +121,7 @@ def extract(html_text: str, url: str | None = None) -> Extracted:
     for bad in list(doc.iter(*_DROP)):
         if bad.getparent() is not None:
             bad.drop_tree()
+    attachments = _attachments(doc, url)
     selector, body = _container(doc)
     if body is not None:
         # Where a container nests another (TRS_Editor > Custom_UnionStyle), the outer one is the body.
@@ -134,7 +138,23 @@ def extract(html_text: str, url: str | None = None) -> Extracted:
         heading = _heading(doc, None)
         header_text = "\n".join(_text_lines(doc.body))[:3000] if doc.body is not None else ""
     return Extracted(text=text, container=selector, meta=meta, html_title=html_title, heading=heading,
-                     header_text=header_text, links=links)
+                     header_text=header_text, links=links, attachments=attachments)
+
+
+def _attachments(doc, base_url: str | None) -> list[dict]:
+    """Links to files (PDF, Word, Excel, WPS, OFD, archives), by the path's extension, once each."""
+    out, seen = [], set()
+    for a in doc.iter("a"):
+        href = (a.get("href") or "").strip()
+        path = urlsplit(href).path
+        if not ATTACHMENT.search(path):
+            continue
+        absolute = urljoin(base_url or "", href)
+        if absolute in seen:
+            continue
+        seen.add(absolute)
+        out.append({"url": absolute, "text": clean(a.text_content()) or clean(a.get("title") or "")})
+    return out
 
 
 def _heading(doc, body) -> str | None:

@@ -22,6 +22,7 @@ _PERIOD = re.compile(r"((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日.{0,6}?至.{0,3
 _LABELLED_DATE = re.compile(r"(?:发布时间|发布日期|发文日期|成文日期|生成日期|时间|日期)\s*[:：]\s*\|?\s*([^\n|]{6,30})")
 _SOURCE = re.compile(r"(?:来源|发布机构|信息来源|发布单位)\s*[:：]\s*\|?\s*([^\s|:：]{2,40}?)"
                      r"(?=浏览|点击|字号|发布时间|发文日期|作者|日期|时间|阅读|\s|\||$)")
+_ZONE = re.compile(r"(综合实验区|新区|开发区|高新区|园区|试验区)$")
 _PLACE_SUFFIX = re.compile(r"(省|市|县|区|旗|州|盟|镇|乡|街道|自治区|地区|新区|实验区)$")
 _BODY_SUFFIX = re.compile(r"(人民政府|政府|委员会|管委会|管理委员会|办公室|办事处|局|委|厅|署|中心|院|所|会|站|队|处|部)$")
 _META_DATES = ("pubdate", "publishdate", "firstpublishedtime", "dc.date", "article:published_time", "dcterms.issued")
@@ -109,6 +110,8 @@ def agency_from_title(title: str | None) -> str | None:
         return subject
     if subject.endswith("街道"):
         return subject + "办事处"
+    if _ZONE.search(subject):  # zones are run by a 管理委员会, not a people's government
+        return subject + "管委会"
     if _PLACE_SUFFIX.search(subject):
         return subject + "人民政府"
     return subject

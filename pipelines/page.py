@@ -28,6 +28,7 @@ class PageRecord:
     report_year: int | None
     published_date: str | None  # YYYY-MM-DD
     site_name: str | None
+    attachments: list[dict]  # {"url", "text"} of linked files
     text: str
     content_hash: str | None
     encoding: str
@@ -55,7 +56,7 @@ def build_record(decoded: encoding.Decoded, ex: extract.Extracted, meta: metadat
         province=meta.province, city=meta.city, county=meta.county, adcode=meta.adcode, level=meta.level,
         report_year=meta.report_year,
         published_date=meta.published_date.isoformat() if meta.published_date else None,
-        site_name=meta.site_name, text=ex.text, content_hash=dedupe.content_hash(ex.text) if ex.text else None,
+        site_name=meta.site_name, attachments=ex.attachments, text=ex.text, content_hash=dedupe.content_hash(ex.text) if ex.text else None,
         encoding=decoded.encoding, encoding_problem=problem)
 
 

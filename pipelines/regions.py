@@ -63,6 +63,19 @@ def _names() -> list[tuple[str, tuple[Division, ...]]]:
     return sorted(((n, tuple(ds)) for n, ds in index.items()), key=lambda x: -len(x[0]))
 
 
+@lru_cache(maxsize=1)
+def _short_names() -> list[tuple[str, tuple[Division, ...]]]:
+    """Names without their 县/市/区/旗 suffix (平潭 for 平潭县), for places such as 平潭综合实验区."""
+    index: dict[str, list[Division]] = {}
+    full = {d.name for d in divisions()}
+    for d in divisions():
+        if d.level != "province" and len(d.name) >= 3 and d.name[-1] in "县市区旗" and not d.name.endswith("自治县"):
+            short = d.name[:-1]
+            if short not in full:
+                index.setdefault(short, []).append(d)
+    return sorted(((n, tuple(ds)) for n, ds in index.items()), key=lambda x: -len(x[0]))
+
+
 def lookup(adcode: str | None) -> Division | None:
     return by_code().get(adcode or "")
 
@@ -86,9 +99,18 @@ def resolve(text: str, context_adcode: str | None = None) -> Division | None:
     if not text:
         return None
     context = lookup(context_adcode)
+    found = _find(text, _names(), context) or _find(text, _short_names(), context)
+    if not found:
+        return None
+    rank = {"county": 3, "prefecture": 2, "province": 1}
+    return max(found, key=lambda d: (_related(d, context) > 0 or context is None, rank[d.level]))
+
+
+def _find(text: str, names, context: Division | None) -> list[Division]:
+    """Divisions named in the text, longest names first, each stretch of text used once."""
     found: list[Division] = []
     taken = [False] * len(text)
-    for name, candidates in _names():
+    for name, candidates in names:
         start = text.find(name)
         while start >= 0:
             if not any(taken[start:start + len(name)]):
@@ -96,7 +118,4 @@ def resolve(text: str, context_adcode: str | None = None) -> Division | None:
                     taken[i] = True
                 found.append(max(candidates, key=lambda d: _related(d, context)))
             start = text.find(name, start + 1)
-    if not found:
-        return None
-    rank = {"county": 3, "prefecture": 2, "province": 1}
-    return max(found, key=lambda d: (_related(d, context) > 0 or context is None, rank[d.level]))
+    return found

@@ -15,7 +15,7 @@ def _record(text="一、总体情况\n全年收到申请12件", is_report=True, 
     from pipelines.dedupe import content_hash
     base = dict(is_report=is_report, reject_reason=None if is_report else "no", reason="r", title="某县2019年政府信息公开工作年度报告",
                 agency="某县人民政府", source="某县人民政府办公室", province="江西省", city="宜春市", county="某县",
-                adcode="360902", level="county", report_year=2019, published_date="2020-01-20", site_name=None,
+                adcode="360902", level="county", report_year=2019, published_date="2020-01-20", site_name=None, attachments=[],
                 text=text, content_hash=content_hash(text), encoding="utf-8", encoding_problem=None)
     base.update(kw)
     return PageRecord(**base)

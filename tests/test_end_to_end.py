@@ -162,4 +162,4 @@ def test_extract_prints_one_json_object(tmp_path, web1, rows1):
     assert (got["title"], got["report_year"], got["published_date"], got["adcode"]) == \
            (row["title"], row["report_year"], row["published"], row["adcode"])
     assert set(got) == {"is_report", "reject_reason", "title", "agency", "source", "province", "city", "county",
-                        "adcode", "level", "report_year", "published_date", "text"}
+                        "adcode", "level", "report_year", "published_date", "site_name", "attachments", "text"}

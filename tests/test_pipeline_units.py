@@ -161,3 +161,34 @@ def test_canonical_url_and_layout_blind_hash():
     assert dedupe.canonical_url("http://A.test/x?b=2&a=1#top") == dedupe.canonical_url("http://a.test/x?a=1&b=2")
     assert dedupe.content_hash("一、总体情况\n  全年 １２ 件") == dedupe.content_hash("一、总体情况全年12件")
     assert dedupe.content_hash("全年12件") != dedupe.content_hash("全年13件")
+
+
+# -- what the extraction issue added ------------------------------------------------------------
+
+
+def test_zones_are_run_by_a_management_committee():
+    assert metadata.agency_from_title("平潭综合实验区2019年度政府信息公开工作年度报告") == "平潭综合实验区管委会"
+
+
+def test_short_place_names_resolve_when_no_full_name_is_written():
+    assert regions.resolve("平潭综合实验区管委会").adcode == "350128"
+    assert regions.resolve("宜春市人民政府").adcode == "360900"  # full names still win
+
+
+def test_attachments_are_listed_with_their_link_text():
+    html = ('<html><body><div id="zoom"><p>某县2019年政府信息公开工作年度报告全文见附件。</p>'
+            '<a href="/files/nb2019.pdf">年报全文.pdf</a></div><a href="x.DOCX" title="统计表">下载</a>'
+            '<a href="/list.html">列表</a></body></html>')
+    ex = extract.extract(html, "http://a.test/art/1.html")
+    assert ex.attachments == [{"url": "http://a.test/files/nb2019.pdf", "text": "年报全文.pdf"},
+                              {"url": "http://a.test/art/x.DOCX", "text": "下载"}]
+
+
+def test_double_encoded_page_is_recorded_as_mojibake_not_archived():
+    from pipelines.page import process
+    text = "<html><head><title>某县2019年政府信息公开工作年度报告</title></head><body><div id='zoom'><p>" \
+           + "本报告依据政府信息公开条例编制，数据统计期限为全年。" * 10 + "</p></div></body></html>"
+    garbled = text.encode("utf-8").decode("latin-1").encode("utf-8")
+    record = process(garbled, "http://a.test/1.html")
+    assert record.encoding_problem == "mojibake" and not record.is_report
+    assert "could not be decoded" in record.reject_reason
