@@ -45,6 +45,8 @@ UNIQUE_INDEXES = {"reports": [["content_hash"]], "sightings": [["url"]]}
 
 def ensure(db: sqlite_utils.Database) -> None:
     """Create what is missing; never drop or rewrite what exists (safe on every start)."""
+    from . import search
+
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA foreign_keys=ON")
     for name, (columns, pk) in TABLES.items():
@@ -63,3 +65,7 @@ def ensure(db: sqlite_utils.Database) -> None:
         for cols in INDEXES.get(name, []):
             if tuple(cols) not in existing and cols not in UNIQUE_INDEXES.get(name, []):
                 table.create_index(cols, if_not_exists=True)
+    if not db[search.TABLE].exists():
+        search.ensure(db)
+        if db["reports"].count:
+            search.rebuild(db)  # an archive from before the search index

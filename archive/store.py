@@ -14,7 +14,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from . import schema
+from . import schema, search
 
 
 def utcnow() -> str:
@@ -101,6 +101,7 @@ class Archive:
             # The text at a known URL changed: the report's current text is the new one.
             db["reports"].update(sighting["report_id"], {**self._report_fields(record), "last_seen_at": fetched_at})
             db["sightings"].update(sighting["id"], {"last_seen_at": fetched_at})
+            search.index_report(db, sighting["report_id"], record.title, record.text)
             return "changed", sighting["report_id"]
         if same_text:
             report_id = same_text["id"]
@@ -109,6 +110,7 @@ class Archive:
             report_id = db["reports"].insert({**self._report_fields(record), "url": url, "site_id": site_id,
                                               "first_seen_at": fetched_at, "last_seen_at": fetched_at,
                                               "sightings": 0}).last_pk
+            search.index_report(db, report_id, record.title, record.text)
             outcome = "new"
         if sighting:  # a known URL now carries the text of another known report
             db["sightings"].update(sighting["id"], {"report_id": report_id, "last_seen_at": fetched_at})

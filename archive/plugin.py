@@ -1,0 +1,44 @@
+"""The Datasette plugin of the archive: Chinese ``_search`` on ``reports``, and SQL helpers.
+
+Registered through the ``datasette`` entry point in pyproject.toml. ``filters_from_request``
+turns ``?_search=…`` on the reports table (page, ``.json``, ``.csv``, ``_stream=on``, facets
+and sorting alike) into the exact filter of ``archive.search.where_clause``; Datasette's own
+search stays off because it would escape the query as one phrase over an index it cannot read.
+``prepare_connection`` adds ``nianbao_match(q)``, ``nianbao_contains(text, q)`` and
+``nianbao_snippet(text, q)`` for the canned queries.
+"""
+
+from __future__ import annotations
+
+from datasette import hookimpl
+from datasette.filters import FilterArguments
+
+from . import search
+
+
+@hookimpl
+def filters_from_request(request, database, table, datasette):
+    query = (request.args.get("_search") or "").strip()
+    if table != "reports" or not query:
+        return None
+    where, params = search.where_clause(query, "reports")
+    return FilterArguments([where], params=params, human_descriptions=[f"contain {query!r}"])
+
+
+def _match(query):
+    expression = search.match_expression(query or "")
+    if expression:
+        return expression
+    words = [t.lower() for t in search.terms(query or "") if t.isascii() and t.isalnum()]
+    return " AND ".join(f'"{w}"' for w in words) or '"\u3000"'  # nothing indexable: matches nothing
+
+
+def _contains(text, query):
+    return int(all(t in (text or "") for t in search.terms(query or "")))
+
+
+@hookimpl
+def prepare_connection(conn):
+    conn.create_function("nianbao_match", 1, _match, deterministic=True)
+    conn.create_function("nianbao_contains", 2, _contains, deterministic=True)
+    conn.create_function("nianbao_snippet", 2, lambda text, q: search.snippet(text, q or ""), deterministic=True)

@@ -1,0 +1,129 @@
+"""Chinese full-text search that finds every report containing a query of two or more characters.
+
+SQLite's tokenizers fail Chinese: unicode61 makes a whole run of Han characters one token,
+and trigram cannot match a two-character query. So we index *overlapping bigrams*:
+"政府信息" is stored as the tokens "政府 府信 信息" (Latin letters and digits stay whole words),
+and a query becomes the FTS5 phrase of its own bigrams, which matches exactly where the
+bigrams stand side by side. A final ``instr()`` check against the stored text makes the
+result set identical to a substring scan (a phrase of bigrams is a superset only across
+line breaks and punctuation the tokenizer skips), while the index does the narrowing.
+
+The index is the FTS5 table ``report_search`` (rowid = ``reports.id``), deliberately *not*
+named ``reports_fts`` so Datasette does not auto-detect it and escape ``_search`` as one
+phrase; the ``archive.plugin`` hooks turn ``_search`` into this query instead.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+
+import sqlite_utils
+
+TABLE = "report_search"
+_HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_SEGMENT = re.compile(rf"[{_HAN}]+|[0-9A-Za-z]+")
+
+
+def bigram_text(text: str) -> str:
+    """The text as index tokens: Han runs as overlapping bigrams, Latin/digit runs as lower-case words."""
+    tokens: list[str] = []
+    for seg in _SEGMENT.findall(text or ""):
+        if seg[0].isascii():
+            tokens.append(seg.lower())
+        elif len(seg) == 1:
+            tokens.append(seg)
+        else:
+            tokens.extend(seg[i:i + 2] for i in range(len(seg) - 1))
+    return " ".join(tokens)
+
+
+def terms(query: str) -> list[str]:
+    """The query's terms: white-space separated, quoted phrases kept whole (all must match)."""
+    try:
+        parts = shlex.split(query)
+    except ValueError:  # an unbalanced quote: take the words as they are
+        parts = query.replace('"', " ").split()
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _phrase(term: str) -> str | None:
+    """The FTS5 expression for one term, or None when it has nothing the index can narrow on."""
+    # Latin letters and digits are whole-word tokens, so a query's "20" would miss the text's
+    # "2019": they are left to the instr() check, and only Han runs of 2+ narrow the search.
+    groups = ['"' + " ".join(seg[i:i + 2] for i in range(len(seg) - 1)) + '"'
+              for seg in _SEGMENT.findall(term) if not seg[0].isascii() and len(seg) >= 2]
+    return " AND ".join(groups) if groups else None
+
+
+def match_expression(query: str) -> str | None:
+    """The FTS5 MATCH expression for a whole query (all terms), or None if no term can use the index."""
+    parts = [p for p in (_phrase(t) for t in terms(query)) if p]
+    return " AND ".join(parts) if parts else None
+
+
+def where_clause(query: str, table_alias: str = "reports") -> tuple[str, dict]:
+    """A WHERE clause (and parameters) on ``reports`` that keeps exactly the reports containing every term."""
+    params: dict[str, str] = {}
+    clauses = []
+    expression = match_expression(query)
+    if expression:
+        params["nb_match"] = expression
+        clauses.append(f"{table_alias}.id in (select rowid from {TABLE} where {TABLE} match :nb_match)")
+    for i, term in enumerate(terms(query)):
+        params[f"nb_term{i}"] = term
+        clauses.append(f"(instr({table_alias}.title, :nb_term{i}) > 0 or instr({table_alias}.text, :nb_term{i}) > 0)")
+    return " and ".join(clauses) or "1", params
+
+
+def ensure(db: sqlite_utils.Database) -> None:
+    db.execute(f"create virtual table if not exists {TABLE} using fts5(title, text, tokenize='unicode61')")
+
+
+def index_report(db: sqlite_utils.Database, report_id: int, title: str | None, text: str | None) -> None:
+    """(Re)index one report; call inside the transaction that writes it."""
+    db.execute(f"delete from {TABLE} where rowid = ?", [report_id])
+    db.execute(f"insert into {TABLE}(rowid, title, text) values (?, ?, ?)",
+               [report_id, bigram_text(title or ""), bigram_text(text or "")])
+
+
+def rebuild(db: sqlite_utils.Database) -> int:
+    """Index every report again (after an upgrade, or to repair); returns the count."""
+    ensure(db)
+    with db.conn:
+        db.execute(f"delete from {TABLE}")
+        n = 0
+        for row in db.execute("select id, title, text from reports"):
+            db.execute(f"insert into {TABLE}(rowid, title, text) values (?, ?, ?)",
+                       [row[0], bigram_text(row[1] or ""), bigram_text(row[2] or "")])
+            n += 1
+    return n
+
+
+def snippet(text: str | None, query: str, width: int = 40, mark: tuple[str, str] = ("【", "】")) -> str:
+    """The first passage of the text that holds a query term, with every term marked."""
+    text = text or ""
+    found = [(text.find(t), t) for t in terms(query) if t and text.find(t) >= 0]
+    if not found:
+        return text[: 2 * width]
+    start = max(0, min(i for i, _ in found) - width)
+    passage = text[start:start + 3 * width]
+    for t in sorted({t for _, t in found}, key=len, reverse=True):
+        passage = passage.replace(t, f"{mark[0]}{t}{mark[1]}")
+    return ("…" if start else "") + passage.replace("\n", " ") + ("…" if start + 3 * width < len(text) else "")
+
+
+def search(db: sqlite_utils.Database, query: str, limit: int = 20) -> list[dict]:
+    """Reports containing every term, best first (bm25 over the bigram index), with snippets."""
+    where, params = where_clause(query, "r")
+    expression = params.get("nb_match")
+    if expression:
+        sql = (f"select r.id, r.title, r.agency, r.report_year, r.text, bm25({TABLE}) as rank from {TABLE} "
+               f"join reports r on r.id = {TABLE}.rowid where {TABLE} match :nb_match and {where} "
+               f"order by rank limit :limit")
+    else:
+        sql = f"select r.id, r.title, r.agency, r.report_year, r.text, 0 as rank from reports r where {where} " \
+              f"order by r.report_year desc limit :limit"
+    rows = db.execute(sql, {**params, "limit": limit}).fetchall()
+    return [{"id": r[0], "title": r[1], "agency": r[2], "report_year": r[3], "rank": r[5],
+             "snippet": snippet(r[4], query)} for r in rows]

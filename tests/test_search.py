@@ -1,0 +1,107 @@
+"""Chinese search: exactly the reports a substring scan finds, through the API and Datasette's _search."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import json
+import random
+
+import pytest
+
+from archive import search
+from archive.store import Archive
+from crawler import samples
+from pipelines.page import process
+
+
+def test_bigram_tokens_and_queries():
+    assert search.bigram_text("政府信息 ICP备2019") == "政府 府信 信息 icp 备 2019"
+    assert search.match_expression("行政复议") == '"行政 政复 复议"'
+    assert search.match_expression('喀什 "不予 公开"') == '"喀什" AND "不予" AND "公开"'
+    assert search.terms('喀什 "不予 公开"') == ["喀什", "不予 公开"]
+    assert search.match_expression("年") is None and search.match_expression("ICP") is None
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory, web1):
+    a = Archive(tmp_path_factory.mktemp("search") / "nianbao.db")
+    sites = {s.site_id: s for s in web1.world.sites}
+    a.upsert_sites([{"site_id": s, "name": site.name} for s, site in sites.items()])
+    for row in samples.page_rows(web1.world):
+        if row["kind"] in ("report", "other"):
+            response = web1.respond("GET", row["url"])
+            record = process(response.body, row["url"], response.header("Content-Type"),
+                             site_adcode=sites[row["site_id"]].body.region.adcode)
+            a.record_page(url=row["url"], site_id=row["site_id"], status=200, fetched_at="t", record=record)
+    a.close()
+    yield Archive(a.path)
+
+
+def _scan(archive, query):
+    found = set()
+    for row in archive.db.execute("select id, title, text from reports"):
+        if all(t in (row[1] or "") or t in (row[2] or "") for t in search.terms(query)):
+            found.add(row[0])
+    return found
+
+
+def _queries(archive, n=120):
+    rng = random.Random(5)
+    texts = [r[0] for r in archive.db.execute("select text from reports")]
+    out = ["喀什", "行政复议", "不予公开", "信息处理费", "2019年", "ICP", "年", "政府 公开", '"予以公开"', "没有这个词组合"]
+    while len(out) < n:
+        text = rng.choice(texts)
+        size = rng.choice((2, 2, 3, 4, 6))
+        start = rng.randrange(0, max(1, len(text) - size))
+        out.append(text[start:start + size].strip() or "公开")
+    return out
+
+
+def test_search_finds_exactly_what_a_substring_scan_finds(archive):
+    checked = 0
+    for query in _queries(archive):
+        where, params = search.where_clause(query)
+        got = {r[0] for r in archive.db.execute(f"select id from reports where {where}", params)}
+        assert got == _scan(archive, query), query
+        checked += 1
+    assert checked >= 100
+
+
+def test_ranked_search_has_snippets(archive):
+    hits = search.search(archive.db, "行政复议", limit=5)
+    assert hits and all("【行政复议】" in h["snippet"] for h in hits)
+    assert [h["rank"] for h in hits] == sorted(h["rank"] for h in hits)
+
+
+def _client(archive):
+    from archive.serve import app
+    return app(archive.path).client
+
+
+def _get(archive, path):
+    async def go():
+        return await _client(archive).get(path)
+    return asyncio.run(go())
+
+
+@pytest.mark.parametrize("query", ["喀什", "行政复议", "不予公开", "政府 公开"])
+def test_datasette_search_param_on_json_and_streamed_csv(archive, query):
+    expected = _scan(archive, query)
+    response = _get(archive, f"/nianbao/reports.json?_search={query}&_shape=array&_size=max&_col=id")
+    assert response.status_code == 200, response.text
+    assert {r["id"] for r in response.json()} == expected
+    response = _get(archive, f"/nianbao/reports.csv?_search={query}&_stream=on&_col=id")
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert {int(r["id"]) for r in rows} == expected
+    page = _get(archive, f"/nianbao/reports?_search={query}&_facet=province")
+    assert page.status_code == 200
+
+
+def test_canned_search_query(archive):
+    response = _get(archive, "/nianbao/search.json?q=行政复议&_shape=array")
+    assert response.status_code == 200, response.text
+    rows = response.json()
+    assert {r["id"] for r in rows} == _scan(archive, "行政复议")
+    assert all("【行政复议】" in r["passage"] for r in rows)
