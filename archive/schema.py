@@ -40,6 +40,29 @@ INDEXES = {
     "pages": [["site_id"], ["report_id"]],
     "crawl_errors": [["run_id"], ["site_id"]],
 }
+VIEWS = {
+    # For each reporting body the archive knows and each year since 2008: was a report found?
+    # Publishing is a legal obligation, so a "missing" row is a question for the body.
+    "coverage": """
+with recursive years(y) as (
+  select 2008 union all select y + 1 from years where y < (select coalesce(max(report_year), 2008) from reports)
+), bodies as (
+  select agency, max(adcode) as adcode, max(province) as province, max(city) as city, max(county) as county,
+         max(level) as level
+  from reports where agency is not null group by agency
+)
+select b.province, b.city, b.county, b.adcode, b.agency, b.level, years.y as report_year,
+  (select count(*) from reports r where r.agency = b.agency and r.report_year = years.y) as reports,
+  case when exists (select 1 from reports r where r.agency = b.agency and r.report_year = years.y)
+       then 'found' else 'missing' end as status
+from bodies b, years""",
+    # How fresh the archive is: its size and its last crawl.
+    "archive_status": """
+select (select count(*) from reports) as reports, (select count(*) from sightings) as sightings,
+  (select count(*) from sites) as sites, (select count(*) from pages) as pages_fetched,
+  (select max(finished_at) from crawl_runs where status = 'finished') as last_crawl_finished_at,
+  (select count(*) from crawl_runs) as crawls""",
+}
 UNIQUE_INDEXES = {"reports": [["content_hash"]], "sightings": [["url"]]}
 
 
@@ -65,6 +88,8 @@ def ensure(db: sqlite_utils.Database) -> None:
         for cols in INDEXES.get(name, []):
             if tuple(cols) not in existing and cols not in UNIQUE_INDEXES.get(name, []):
                 table.create_index(cols, if_not_exists=True)
+    for name, sql in VIEWS.items():  # views hold no data: always (re)defined as the code says
+        db.create_view(name, sql.strip(), replace=True)
     if not db[search.TABLE].exists():
         search.ensure(db)
         if db["reports"].count:

@@ -35,3 +35,23 @@ def proxy1(web1):
     """The day-1 sample web served as an HTTP proxy on 127.0.0.1 (a free port)."""
     with SampleServer(web1) as server:
         yield server.proxy_url
+
+
+@pytest.fixture(scope="session")
+def sample_archive(tmp_path_factory, web1):
+    """An archive of the day-1 sample pages, built through the page pipeline without a crawl."""
+    from archive.store import Archive
+    from pipelines.page import process
+
+    path = tmp_path_factory.mktemp("archive") / "nianbao.db"
+    archive = Archive(path)
+    sites = {s.site_id: s for s in web1.world.sites}
+    archive.upsert_sites([{"site_id": s, "name": site.name} for s, site in sites.items()])
+    for row in samples.page_rows(web1.world):
+        if row["kind"] in ("report", "other"):
+            response = web1.respond("GET", row["url"])
+            record = process(response.body, row["url"], response.header("Content-Type"),
+                             site_adcode=sites[row["site_id"]].body.region.adcode)
+            archive.record_page(url=row["url"], site_id=row["site_id"], status=200, fetched_at="t", record=record)
+    archive.close()
+    return path

@@ -12,8 +12,6 @@ import pytest
 
 from archive import search
 from archive.store import Archive
-from crawler import samples
-from pipelines.page import process
 
 
 def test_bigram_tokens_and_queries():
@@ -25,18 +23,8 @@ def test_bigram_tokens_and_queries():
 
 
 @pytest.fixture(scope="module")
-def archive(tmp_path_factory, web1):
-    a = Archive(tmp_path_factory.mktemp("search") / "nianbao.db")
-    sites = {s.site_id: s for s in web1.world.sites}
-    a.upsert_sites([{"site_id": s, "name": site.name} for s, site in sites.items()])
-    for row in samples.page_rows(web1.world):
-        if row["kind"] in ("report", "other"):
-            response = web1.respond("GET", row["url"])
-            record = process(response.body, row["url"], response.header("Content-Type"),
-                             site_adcode=sites[row["site_id"]].body.region.adcode)
-            a.record_page(url=row["url"], site_id=row["site_id"], status=200, fetched_at="t", record=record)
-    a.close()
-    yield Archive(a.path)
+def archive(sample_archive):
+    return Archive(sample_archive)
 
 
 def _scan(archive, query):
