@@ -34,7 +34,7 @@ def bigram_text(text: str) -> str:
         elif len(seg) == 1:
             tokens.append(seg)
         else:
-            tokens.extend(seg[i:i + 2] for i in range(len(seg) - 1))
+            tokens.extend(map(str.__add__, seg[:-1], seg[1:]))
     return " ".join(tokens)
 
 
@@ -77,7 +77,9 @@ def where_clause(query: str, table_alias: str = "reports") -> tuple[str, dict]:
 
 
 def ensure(db: sqlite_utils.Database) -> None:
-    db.execute(f"create virtual table if not exists {TABLE} using fts5(title, text, tokenize='unicode61')")
+    # The tokens are already split by spaces; FTS5's ascii tokenizer keeps every non-ASCII
+    # character inside a token, folds ASCII case, and is the cheapest to run.
+    db.execute(f"create virtual table if not exists {TABLE} using fts5(title, text, tokenize='ascii')")
 
 
 def index_report(db: sqlite_utils.Database, report_id: int, title: str | None, text: str | None) -> None:
@@ -90,14 +92,14 @@ def index_report(db: sqlite_utils.Database, report_id: int, title: str | None, t
 def rebuild(db: sqlite_utils.Database) -> int:
     """Index every report again (after an upgrade, or to repair); returns the count."""
     ensure(db)
+    db.conn.create_function("nianbao_bigrams", 1, lambda t: bigram_text(t or ""), deterministic=True)
+    db.execute("PRAGMA cache_size = -262144")  # 256 MiB while the index is written
     with db.conn:
         db.execute(f"delete from {TABLE}")
-        n = 0
-        for row in db.execute("select id, title, text from reports"):
-            db.execute(f"insert into {TABLE}(rowid, title, text) values (?, ?, ?)",
-                       [row[0], bigram_text(row[1] or ""), bigram_text(row[2] or "")])
-            n += 1
-    return n
+        db.execute(f"insert into {TABLE}(rowid, title, text) "
+                   "select id, nianbao_bigrams(title), nianbao_bigrams(text) from reports")
+        db.execute(f"insert into {TABLE}({TABLE}) values ('optimize')")
+    return db.execute(f"select count(*) from {TABLE}").fetchone()[0]
 
 
 def snippet(text: str | None, query: str, width: int = 40, mark: tuple[str, str] = ("【", "】")) -> str:

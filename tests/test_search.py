@@ -93,3 +93,17 @@ def test_canned_search_query(archive):
     rows = response.json()
     assert {r["id"] for r in rows} == _scan(archive, "行政复议")
     assert all("【行政复议】" in r["passage"] for r in rows)
+
+
+def test_served_archive_is_read_only_and_limited(archive):
+    databases = _get(archive, "/-/databases.json").json()
+    assert [d["is_mutable"] for d in databases if d["name"] == "nianbao"] == [False]
+    settings = _get(archive, "/-/settings.json").json()
+    assert settings["sql_time_limit_ms"] <= 3000 and settings["max_returned_rows"] <= 1000
+    assert settings["facet_time_limit_ms"] <= 500
+    write = _get(archive, "/nianbao.json?sql=delete+from+reports")
+    assert write.status_code == 400
+    from urllib.parse import quote
+    endless = "with recursive c(x) as (select 1 union all select x + 1 from c) select count(*) from c"
+    slow = _get(archive, "/nianbao.json?sql=" + quote(endless))
+    assert slow.status_code == 400 and ("interrupted" in slow.text.lower() or "time limit" in slow.text.lower())
