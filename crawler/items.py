@@ -27,6 +27,7 @@ class ArticlePage:
     decision: Any = None  # pipelines.classify.Decision
     record: Any = None  # pipelines.page.PageRecord
     canonical_url: str | None = None
+    failure: str | None = None  # set by the stage that could not process the page
 
 
 @dataclass

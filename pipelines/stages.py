@@ -25,8 +25,11 @@ class _Stage:
         return getattr(spider, "sites", {}).get(item.site_id)
 
     def process_item(self, item, spider=None):
-        if isinstance(item, ArticlePage):
-            self.stage(item)
+        if isinstance(item, ArticlePage) and item.failure is None:
+            try:
+                self.stage(item)
+            except Exception as e:  # one bad page must not stop the crawl or vanish unrecorded
+                item.failure = f"{type(self).__name__}: {type(e).__name__}: {e}"[:500]
         return item
 
     def stage(self, item: ArticlePage) -> None:

@@ -38,6 +38,9 @@ class StoragePipeline:
         if isinstance(item, CrawlError):
             self.archive.record_error(self.run_id, item.site_id, item.url, item.kind, item.message, item.at)
             self.per_site[item.site_id]["errors"] += 1
+        elif isinstance(item, ArticlePage) and item.failure:
+            self.archive.record_error(self.run_id, item.site_id, item.url, "pipeline", item.failure, item.fetched_at)
+            self.per_site[item.site_id]["errors"] += 1
         elif isinstance(item, ArticlePage):
             outcome = self.archive.record_page(url=item.canonical_url or item.url, site_id=item.site_id,
                                                status=item.status, fetched_at=item.fetched_at, record=item.record,

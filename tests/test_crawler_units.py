@@ -89,3 +89,15 @@ def test_private_addresses_are_refused(host):
 def test_public_and_unresolvable_names_pass():
     assert private_reason("8.8.8.8") is None
     assert private_reason("www.yichun.gov.test") is None  # resolved by the proxy, not here
+
+
+def test_a_stage_that_fails_marks_the_page_and_the_next_stages_skip_it():
+    from crawler.items import ArticlePage
+    from pipelines.stages import DecodeStage, ExtractStage
+
+    item = ArticlePage(url="http://a.test/1", requested_url="http://a.test/1", site_id="a", status=200, headers={},
+                       body=None, fetched_at="t")  # a body that is not bytes
+    DecodeStage().process_item(item)
+    assert item.failure and item.failure.startswith("DecodeStage:")
+    ExtractStage().process_item(item)
+    assert item.extracted is None
