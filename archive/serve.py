@@ -29,6 +29,8 @@ def app(db_path: str | Path) -> Datasette:
         raise FileNotFoundError(f"{db_path}: no archive here (run nianbao crawl or nianbao demo first)")
     ds = Datasette(metadata=metadata(), settings=SETTINGS)
     ds.add_database(Database(ds, path=str(db_path), is_mutable=False), name=DB_NAME)
+    if "_memory" in ds.databases:  # Datasette adds it when started without files; it only confuses readers
+        ds.remove_database("_memory")
     return ds
 
 
