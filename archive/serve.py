@@ -14,6 +14,7 @@ from datasette.app import Datasette
 from datasette.database import Database
 
 METADATA = Path(__file__).resolve().parent.parent / "datasette-metadata.json"
+TEMPLATES = Path(__file__).resolve().parent / "templates"  # row-nianbao-reports.html: the report page
 DB_NAME = "nianbao"
 SETTINGS = {"sql_time_limit_ms": 3000, "max_returned_rows": 1000, "facet_time_limit_ms": 500,
             "allow_download": True, "default_page_size": 50, "num_sql_threads": 3}
@@ -27,7 +28,7 @@ def app(db_path: str | Path) -> Datasette:
     db_path = Path(db_path)
     if not db_path.exists():
         raise FileNotFoundError(f"{db_path}: no archive here (run nianbao crawl or nianbao demo first)")
-    ds = Datasette(metadata=metadata(), settings=SETTINGS)
+    ds = Datasette(metadata=metadata(), settings=SETTINGS, template_dir=str(TEMPLATES))
     ds.add_database(Database(ds, path=str(db_path), is_mutable=False), name=DB_NAME)
     if "_memory" in ds.databases:  # Datasette adds it when started without files; it only confuses readers
         ds.remove_database("_memory")

@@ -98,6 +98,7 @@ def test_home_search_report_and_csv(server, browser, tmp_path, sample_archive):
     first.click()
     time.sleep(0.5)
     assert "/nianbao/reports/" in browser.current_url and "content_hash" in browser.page_source
+    assert "Where it was seen" in browser.page_source and "一、" in browser.page_source
     browser.save_screenshot(str(tmp_path / "3-report.png"))
 
     browser.back()
