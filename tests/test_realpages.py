@@ -73,3 +73,34 @@ def test_body_keeps_every_run_of_the_report_and_no_boilerplate(row):
     missing = [saved[i:i + 20] for i in range(0, max(1, len(saved) - 19)) if saved[i:i + 20] not in ours]
     assert not missing, f"{len(missing)} runs missing, first: {missing[0]}"
     assert [b for b in BOILERPLATE if b in text] == []
+
+
+# -- the platform adapters on real list pages (../shared/realpages/misc) --------------------------
+
+MISC = SHARED / "misc"
+
+
+def _listing(name: str, url: str):
+    from crawler import adapters
+
+    text = (MISC / name).read_text(encoding="utf-8")
+    adapter = adapters.detect(url, text)
+    return adapter.NAME, adapter.parse(url, text)
+
+
+def test_trs_adapter_on_real_column_pages():
+    name, listing = _listing("04-trs-list.html", "http://www.yzq.gov.cn/zwgk/zwdt/zwyw/index.html")
+    assert name == "trs" and len(listing.links) == 25  # the 25 items of the list, no navigation
+    assert [f.url.rsplit("/", 1)[1] for f in listing.follow] == [f"index_{i}.html" for i in range(1, 120)]
+    assert all(link.date and link.url.startswith("http://www.yzq.gov.cn/zwgk/zwdt/zwyw/2017") for link in listing.links)
+    name, listing = _listing("05-trs-list.html", "http://www.zhangshu.gov.cn/zwgk/zhxx/index.html")
+    assert name == "trs" and len(listing.links) == 24 and len(listing.follow) == 20  # marquee links left out
+    assert all(link.date is None for link in listing.links)  # MM-DD only: no year is invented
+
+
+def test_hanweb_adapter_on_a_real_datastore():
+    name, listing = _listing("06-hanweb-datastore.html", "http://zwgk.dingxi.gov.cn/col/col12377/index.html")
+    assert name == "hanweb" and len(listing.links) == 45
+    (follow,) = listing.follow
+    assert follow.method == "POST" and "startrecord=46&endrecord=90" in follow.url
+    assert b"columnid=12377" in follow.body and b"unitid=38486" in follow.body and b"webid=110" in follow.body
