@@ -47,14 +47,14 @@ VIEWS = {
 with recursive years(y) as (
   select 2008 union all select y + 1 from years where y < (select coalesce(max(report_year), 2008) from reports)
 ), bodies as (
-  select agency, max(adcode) as adcode, max(province) as province, max(city) as city, max(county) as county,
-         max(level) as level
-  from reports where agency is not null group by agency
+  select agency, adcode, max(province) as province, max(city) as city, max(county) as county, max(level) as level
+  from reports where agency is not null group by agency, adcode
 )
 select b.province, b.city, b.county, b.adcode, b.agency, b.level, years.y as report_year,
-  (select count(*) from reports r where r.agency = b.agency and r.report_year = years.y) as reports,
-  case when exists (select 1 from reports r where r.agency = b.agency and r.report_year = years.y)
-       then 'found' else 'missing' end as status
+  (select count(*) from reports r where r.agency = b.agency and r.adcode is b.adcode and r.report_year = years.y)
+    as reports,
+  case when exists (select 1 from reports r where r.agency = b.agency and r.adcode is b.adcode
+                    and r.report_year = years.y) then 'found' else 'missing' end as status
 from bodies b, years""",
     # How fresh the archive is: its size and its last crawl.
     "archive_status": """

@@ -41,7 +41,9 @@ def bigram_text(text: str) -> str:
 def terms(query: str) -> list[str]:
     """The query's terms: white-space separated, quoted phrases kept whole (all must match)."""
     try:
-        parts = shlex.split(query)
+        lexer = shlex.shlex(query, posix=True)
+        lexer.whitespace_split, lexer.escape, lexer.commenters = True, "", ""
+        parts = list(lexer)
     except ValueError:  # an unbalanced quote: take the words as they are
         parts = query.replace('"', " ").split()
     return [p.strip() for p in parts if p.strip()]
@@ -65,6 +67,8 @@ def match_expression(query: str) -> str | None:
 def where_clause(query: str, table_alias: str = "reports") -> tuple[str, dict]:
     """A WHERE clause (and parameters) on ``reports`` that keeps exactly the reports containing every term."""
     params: dict[str, str] = {}
+    if not terms(query):
+        return "0", params  # a query of quotes or spaces only: nothing contains it
     clauses = []
     expression = match_expression(query)
     if expression:

@@ -97,7 +97,7 @@ class Archive:
             db["sightings"].update(sighting["id"], {"last_seen_at": fetched_at})
             db["reports"].update(same_text["id"], {"last_seen_at": fetched_at})
             return "unchanged", same_text["id"]
-        if sighting and not same_text:
+        if sighting and not same_text and self._sightings_of(sighting["report_id"]) == 1:
             # The text at a known URL changed: the report's current text is the new one.
             db["reports"].update(sighting["report_id"], {**self._report_fields(record), "last_seen_at": fetched_at})
             db["sightings"].update(sighting["id"], {"last_seen_at": fetched_at})
@@ -112,16 +112,27 @@ class Archive:
                                               "sightings": 0}).last_pk
             search.index_report(db, report_id, record.title, record.text)
             outcome = "new"
-        if sighting:  # a known URL now carries the text of another known report
+        if sighting:
+            # A known URL now carries another text while the report's other copies keep theirs:
+            # this URL's text is split off (a new or another known report), the others stay.
+            previous = sighting["report_id"]
             db["sightings"].update(sighting["id"], {"report_id": report_id, "last_seen_at": fetched_at})
+            self._count_sightings(previous)
+            outcome = "changed"
         else:
             db["sightings"].insert({"report_id": report_id, "url": url, "site_id": site_id, "list_url": list_url,
                                     "list_title": list_title, "published_date": record.published_date,
                                     "source": record.source, "first_seen_at": fetched_at,
                                     "last_seen_at": fetched_at})
-        db.execute("update reports set sightings = (select count(*) from sightings where report_id = reports.id), "
-                   "last_seen_at = max(last_seen_at, ?) where id = ?", [fetched_at, report_id])
+        self._count_sightings(report_id, fetched_at)
         return outcome, report_id
+
+    def _sightings_of(self, report_id: int) -> int:
+        return self.db.execute("select count(*) from sightings where report_id = ?", [report_id]).fetchone()[0]
+
+    def _count_sightings(self, report_id: int, seen_at: str | None = None) -> None:
+        self.db.execute("update reports set sightings = (select count(*) from sightings where report_id = reports.id), "
+                        "last_seen_at = max(last_seen_at, coalesce(?, last_seen_at)) where id = ?", [seen_at, report_id])
 
     @staticmethod
     def _report_fields(record) -> dict:

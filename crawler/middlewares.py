@@ -24,8 +24,13 @@ class PrivateAddressRefused(IgnoreRequest):
 
 
 def _blocked(ip: ipaddress._BaseAddress) -> bool:
-    return ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_multicast \
-        or ip.is_unspecified
+    """Anything not globally routable (private, loopback, link-local, 100.64/10, reserved…),
+    also when an IPv6 address carries such an IPv4 address (mapped, 6to4, Teredo)."""
+    if isinstance(ip, ipaddress.IPv6Address):
+        embedded = [ip.ipv4_mapped, ip.sixtofour, ip.teredo[1] if ip.teredo else None]
+        if any(v4 is not None and _blocked(v4) for v4 in embedded):
+            return True
+    return not ip.is_global or ip.is_multicast
 
 
 @lru_cache(maxsize=4096)

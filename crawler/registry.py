@@ -45,7 +45,20 @@ def parse(text: str, platforms: tuple[str, ...], source: str = "registry") -> tu
     sites: list[Site] = []
     errors: list[str] = []
     seen: set[str] = set()
-    for line, row in enumerate(reader, start=2):
+    rows = iter(reader)
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            break
+        except csv.Error as e:
+            errors.append(f"{source}:{reader.line_num}: unreadable CSV ({e}); the rest of the file is skipped")
+            break
+        line = reader.line_num
+        if None in row:
+            errors.append(f"{source}:{line}: more fields than the header names (an unescaped comma or quote?); "
+                          "row skipped")
+            continue
         try:
             site = _site(row, platforms)
         except ValueError as e:
@@ -67,7 +80,7 @@ def _site(row: dict, platforms: tuple[str, ...]) -> Site:
     if not _SITE_ID.match(site_id):
         raise ValueError(f"site_id {site_id!r} must be letters, digits, '_', '-' or '.'")
     adcode = field("adcode") or None
-    if adcode and not re.fullmatch(r"\d{6}", adcode):
+    if adcode and not re.fullmatch(r"[0-9]{6}", adcode):
         raise ValueError(f"adcode {adcode!r} is not a six-digit GB/T 2260 code")
     level = field("level")
     if level not in LEVELS:

@@ -62,4 +62,6 @@ def parse_date(text: str | None) -> dt.date | None:
 
     parsed = dateparser.parse(text, languages=["zh"], settings={"REQUIRE_PARTS": ["day", "month", "year"],
                                                                  "PREFER_DATES_FROM": "past"})
-    return parsed.date() if parsed else None
+    if parsed is None or not 1990 <= parsed.year <= dt.date.today().year + 1:
+        return None  # dateparser fills gaps; a year outside the archive's world is a guess
+    return parsed.date()

@@ -87,8 +87,13 @@ def _text_lines(el) -> list[str]:
     return lines
 
 
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+
+
 def parse(html_text: str):
     """An lxml document, or None for text that is not HTML at all."""
+    # lxml refuses a str that declares an encoding (XHTML templates start with <?xml … encoding=…?>).
+    html_text = _XML_DECLARATION.sub("", html_text)
     if not html_text.strip():
         return None
     try:

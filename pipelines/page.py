@@ -38,11 +38,24 @@ class PageRecord:
         return asdict(self)
 
 
+SHORT_BODY = 200  # characters (white space ignored) below which a body alone cannot identify a report
+
+
+def identity_hash(title: str | None, text: str, attachments: list[dict]) -> str:
+    """The report's identity: its text, or for a short body (often just 见附件) title, text and files too."""
+    if len(dedupe.normalise_text(text)) >= SHORT_BODY:
+        return dedupe.content_hash(text)
+    files = "\n".join(a["url"] for a in attachments)
+    return dedupe.content_hash(f"{title or ''}\n{text}\n{files}")
+
+
 def decide(decoded: encoding.Decoded, ex: extract.Extracted, meta: metadata.Metadata) -> classify.Decision:
     """Classify, unless the text is garbage: mojibake is recorded as such, never archived as a report."""
     if decoded.mojibake or encoding.is_mojibake(ex.text):
         return classify.Decision(False, f"text could not be decoded (declared {decoded.declared or 'nothing'}; "
                                         "tried utf-8 and gb18030): recorded, not archived")
+    if not ex.text.strip():
+        return classify.Decision(False, "no body text could be extracted from the page")
     return classify.classify(meta.title, ex.text, link_count=len(ex.links))
 
 
@@ -56,7 +69,8 @@ def build_record(decoded: encoding.Decoded, ex: extract.Extracted, meta: metadat
         province=meta.province, city=meta.city, county=meta.county, adcode=meta.adcode, level=meta.level,
         report_year=meta.report_year,
         published_date=meta.published_date.isoformat() if meta.published_date else None,
-        site_name=meta.site_name, attachments=ex.attachments, text=ex.text, content_hash=dedupe.content_hash(ex.text) if ex.text else None,
+        site_name=meta.site_name, attachments=ex.attachments, text=ex.text,
+        content_hash=identity_hash(meta.title, ex.text, ex.attachments) if ex.text else None,
         encoding=decoded.encoding, encoding_problem=problem)
 
 

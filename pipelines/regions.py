@@ -99,20 +99,30 @@ def resolve(text: str, context_adcode: str | None = None) -> Division | None:
     if not text:
         return None
     context = lookup(context_adcode)
-    found = _find(text, _names(), context) or _find(text, _short_names(), context)
+    found = _find(text, _names(), context) or _find(text, _short_names(), context, followed_by=_ZONE)
     if not found:
         return None
     rank = {"county": 3, "prefecture": 2, "province": 1}
     return max(found, key=lambda d: (_related(d, context) > 0 or context is None, rank[d.level]))
 
 
-def _find(text: str, names, context: Division | None) -> list[Division]:
-    """Divisions named in the text, longest names first, each stretch of text used once."""
+_ZONE = ("综合实验区", "实验区", "试验区", "新区", "开发区", "高新区")
+
+
+def _find(text: str, names, context: Division | None, followed_by: tuple[str, ...] = ()) -> list[Division]:
+    """Divisions named in the text, longest names first, each stretch of text used once.
+
+    ``followed_by``: accept a name only where one of these follows it (a short name such as
+    平潭 counts only in 平潭综合实验区, never inside 公安局 or 新华社).
+    """
     found: list[Division] = []
     taken = [False] * len(text)
     for name, candidates in names:
         start = text.find(name)
         while start >= 0:
+            if followed_by and not text.startswith(followed_by, start + len(name)):
+                start = text.find(name, start + 1)
+                continue
             if not any(taken[start:start + len(name)]):
                 for i in range(start, start + len(name)):
                     taken[i] = True

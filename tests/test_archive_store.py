@@ -79,3 +79,14 @@ def test_metadata_describes_every_table_and_column():
     for table, (columns, _) in schema.TABLES.items():
         assert table in described and described[table]["description"]
         assert set(columns) == set(described[table]["columns"]), table
+
+
+def test_a_copy_that_changes_is_split_off_and_the_others_keep_their_text(archive):
+    original, edited = _record(), _record(text="一、总体情况\n全年收到申请99件")
+    archive.record_page(url="http://a.test/1", site_id="s1", status=200, fetched_at="t1", record=original)
+    archive.record_page(url="http://b.test/1", site_id="s2", status=200, fetched_at="t1", record=original)
+    assert archive.record_page(url="http://b.test/1", site_id="s2", status=200, fetched_at="t2", record=edited) == "changed"
+    assert archive.record_page(url="http://a.test/1", site_id="s1", status=200, fetched_at="t3", record=original) == "unchanged"
+    assert archive.record_page(url="http://b.test/1", site_id="s2", status=200, fetched_at="t3", record=edited) == "unchanged"
+    counts = {r["content_hash"]: r["sightings"] for r in archive.db["reports"].rows}
+    assert counts == {original.content_hash: 1, edited.content_hash: 1}

@@ -101,3 +101,32 @@ def test_a_stage_that_fails_marks_the_page_and_the_next_stages_skip_it():
     assert item.failure and item.failure.startswith("DecodeStage:")
     ExtractStage().process_item(item)
     assert item.extracted is None
+
+
+@pytest.mark.parametrize("host", ["100.100.100.200", "[2002:7f00:1::]", "[::ffff:10.0.0.1]"])
+def test_shared_and_embedded_private_addresses_are_refused(host):
+    assert private_reason(host)
+
+
+def test_adapters_survive_hostile_list_pages():
+    from crawler.adapters import generic, hanweb, jsapi, trs
+    huge = 'createPageHTML(3000000, 0, "index", "html")'
+    assert len(trs.parse("http://a.test/c/index.html", huge).follow) <= 2000
+    config = '<script>var c = {"api": "/api/x", "pageSize": "abc", "total": [1]};</script>'
+    assert jsapi.parse("http://a.test/c/index.html", config).follow == []
+    deep = "[" * 5000 + "]" * 5000
+    assert jsapi.parse("http://a.test/api", deep).links == []
+    nulls = '{"list": [{"title": null, "url": null}, {"title": "甲县2019年年报", "url": "/a.html"}]}'
+    assert [link.url for link in jsapi.parse("http://a.test/api", nulls).links] == ["http://a.test/a.html"]
+    store = ('<datastore><nextgroup><![CDATA[<a href="javascript:void(0)?columnid=1"></a>]]></nextgroup><recordset>'
+             '<record><![CDATA[<li><a href="/art/1.html">甲</a></li>]]></record></recordset></datastore>')
+    (follow,) = hanweb.parse("http://a.test/col/col1/index.html", store).follow
+    assert follow.url.startswith("http://a.test/module/web/jpage/dataproxy.jsp?")
+    page = '<a href="http://other.test/nb/2019.html">某县2019年政府信息公开工作年度报告</a><a href="JavaScript:go()">2019年年报</a>'
+    assert generic.parse("http://a.test/nb/index.html", page).links == []
+
+
+def test_registry_reports_unreadable_csv_by_line():
+    text = "site_id,name,adcode,level,platform,start_urls\n\na,甲,３６０９０２,county,auto,http://a.test/\nb,乙,,county,auto,http://b.test/,extra\n"
+    sites, errors = registry.parse(text, PLATFORMS, "t.csv")
+    assert sites == [] and errors[0].startswith("t.csv:3: adcode") and errors[1].startswith("t.csv:4:")

@@ -192,3 +192,30 @@ def test_double_encoded_page_is_recorded_as_mojibake_not_archived():
     record = process(garbled, "http://a.test/1.html")
     assert record.encoding_problem == "mojibake" and not record.is_report
     assert "could not be decoded" in record.reject_reason
+
+
+# -- found in review ------------------------------------------------------------------------
+
+
+def test_xhtml_pages_with_an_xml_declaration_are_read():
+    html = ('<?xml version="1.0" encoding="utf-8"?><html><body><div id="zoom"><p>'
+            + "某县2019年政府信息公开工作年度报告正文。" * 5 + "</p></div></body></html>")
+    assert "正文" in extract.extract(html).text
+
+
+def test_short_names_need_a_zone_after_them():
+    assert regions.resolve("市公安局", "360902") is None
+    assert regions.resolve("新华社记者") is None
+
+
+def test_dateparser_fallback_does_not_invent_years():
+    assert dates.parse_date("10:30 2019年") is None
+
+
+def test_attachment_only_pages_keep_their_own_identity():
+    from pipelines.page import identity_hash
+    a = identity_hash("甲县2019年政府信息公开工作年度报告", "附件：点击下载", [{"url": "http://a.test/1.pdf"}])
+    b = identity_hash("乙县2020年政府信息公开工作年度报告", "附件：点击下载", [{"url": "http://b.test/2.pdf"}])
+    assert a != b
+    long_text = "本报告依据条例编制。" * 30
+    assert identity_hash("x", long_text, []) == identity_hash("y", long_text, [])

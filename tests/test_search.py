@@ -107,3 +107,16 @@ def test_served_archive_is_read_only_and_limited(archive):
     endless = "with recursive c(x) as (select 1 union all select x + 1 from c) select count(*) from c"
     slow = _get(archive, "/nianbao.json?sql=" + quote(endless))
     assert slow.status_code == 400 and ("interrupted" in slow.text.lower() or "time limit" in slow.text.lower())
+
+
+def test_canned_search_scans_when_the_index_cannot_narrow(archive):
+    for query in ("2019年", "ICP"):
+        rows = _get(archive, f"/nianbao/search.json?q={query}&_shape=array&_size=max").json()
+        assert {r["id"] for r in rows} == _scan(archive, query) or len(rows) == 200, query
+
+
+def test_queries_without_terms_find_nothing(archive):
+    for query in ('"', '""', "   "):
+        where, params = search.where_clause(query)
+        assert archive.db.execute(f"select count(*) from reports where {where}", params).fetchone()[0] == 0
+    assert search.terms("政府\\信息") == ["政府\\信息"]

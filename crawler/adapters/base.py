@@ -17,6 +17,8 @@ from lxml import etree
 from pipelines.dates import find_dates
 
 _SPACE = re.compile(r"\s+")
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+MAX_FOLLOW = 2000  # list pages one response may announce; a page claiming more is a trap or a typo
 _SHORT_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
 
 
@@ -45,7 +47,8 @@ class Listing:
 
 def fragment(html_text: str):
     """An lxml tree of a page or fragment, or None when there is nothing to parse."""
-    if not html_text or not html_text.strip():
+    html_text = _XML_DECLARATION.sub("", html_text or "")
+    if not html_text.strip():
         return None
     try:
         return lxml.html.fromstring(html_text)
@@ -93,7 +96,7 @@ def anchors(tree, base_url: str, href_pattern: re.Pattern | None = None, text_pa
         return out
     for a in tree.iter("a"):
         href = (a.get("href") or "").strip()
-        if not href or href.startswith(("javascript:", "#", "mailto:")):
+        if not href or href.lower().startswith(("javascript:", "#", "mailto:", "tel:")):
             continue
         if href_pattern and not href_pattern.search(href):
             continue

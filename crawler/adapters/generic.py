@@ -8,6 +8,7 @@ No rule here knows any host: it reads link texts the way a person scanning the p
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from .base import Follow, Listing, anchors, fragment
 
@@ -24,7 +25,12 @@ def detect(url: str, text: str) -> bool:
 
 def parse(url: str, text: str, request_body: bytes | None = None) -> Listing:
     tree = fragment(text)
-    links = [link for link in anchors(tree, url, text_pattern=REPORTISH) if YEAR.search(link.title)]
-    follow = [Follow(link.url) for link in anchors(tree, url, text_pattern=NEXT)]
-    follow += [Follow(link.url) for link in anchors(tree, url, text_pattern=COLUMN) if link.url != url]
+    host = urlsplit(url).hostname
+
+    def own(links):  # a site's own pages only: a 年报 link to another site is that site's business
+        return [link for link in links if urlsplit(link.url).hostname == host]
+
+    links = [link for link in own(anchors(tree, url, text_pattern=REPORTISH)) if YEAR.search(link.title)]
+    follow = [Follow(link.url) for link in own(anchors(tree, url, text_pattern=NEXT))]
+    follow += [Follow(link.url) for link in own(anchors(tree, url, text_pattern=COLUMN)) if link.url != url]
     return Listing(links=links, follow=follow)

@@ -52,6 +52,8 @@ def parse(url: str, text: str, request_body: bytes | None = None) -> Listing:
     m = NEXTGROUP.search(text)
     if m and records and (total is None or len(records) < total):
         link = urljoin(url, html.unescape(m.group(1)))
+        if not link.startswith(("http://", "https://")):
+            link = url  # a javascript: link: the parameters are in its query, the endpoint is ours
         params = {k: v[0] for k, v in parse_qs(urlsplit(link).query).items()}
         form = {"col": "1", "appid": params.get("appid", "1"), "webid": params.get("webid", ""),
                 "path": params.get("path", "/"), "columnid": params.get("columnid", ""), "sourceContentType": "1",
@@ -64,5 +66,5 @@ def parse(url: str, text: str, request_body: bytes | None = None) -> Listing:
 
 
 def _request(base: str, start: int, end: int, perpage: str, form: bytes) -> Follow:
-    url = urljoin(base, DATAPROXY) + "?" + urlencode({"startrecord": start, "endrecord": end, "perpage": perpage})
+    url = urljoin(base if base.startswith(("http://", "https://")) else "http://invalid/", DATAPROXY) + "?" + urlencode({"startrecord": start, "endrecord": end, "perpage": perpage})
     return Follow(url, method="POST", body=form, headers={"Content-Type": "application/x-www-form-urlencoded"})

@@ -11,7 +11,7 @@ import json
 import re
 from urllib.parse import urlencode, urljoin
 
-from .base import Follow, Link, Listing, anchors, column_dir, fragment
+from .base import MAX_FOLLOW, Follow, Link, Listing, anchors, column_dir, fragment
 from pipelines.dates import find_dates
 
 NAME = "jsapi"
@@ -40,16 +40,30 @@ def _entries(data) -> list[dict]:
     return found
 
 
+def _count(value, default: int) -> int:
+    """A page size or total from page-supplied JSON: whole numbers only, else the default."""
+    if isinstance(value, bool):
+        return default
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return default
+    return int(number) if number == number and abs(number) < 1e9 else default
+
+
 def parse(url: str, text: str, request_body: bytes | None = None) -> Listing:
     if text.lstrip().startswith(("{", "[")):
         try:
             data = json.loads(text)
-        except ValueError:
+            entries = _entries(data)
+        except (ValueError, RecursionError):
             return Listing()
         links = []
-        for entry in _entries(data):
-            title = next(str(entry[k]) for k in _TITLE_KEYS if k in entry)
-            href = next(str(entry[k]) for k in _URL_KEYS if k in entry)
+        for entry in entries:
+            title = next(entry[k] for k in _TITLE_KEYS if k in entry)
+            href = next(entry[k] for k in _URL_KEYS if k in entry)
+            if not (isinstance(title, str) and title.strip() and isinstance(href, str) and href.strip()):
+                continue
             raw_date = next((str(entry[k]) for k in _DATE_KEYS if k in entry), None)
             dates = find_dates(raw_date or "")
             links.append(Link(urljoin(url, href), title, dates[0].isoformat() if dates else None))
@@ -62,11 +76,12 @@ def parse(url: str, text: str, request_body: bytes | None = None) -> Listing:
         config = json.loads(m.group(1))
     except ValueError:
         return listing
-    size = int(config.get("pageSize") or 10)
-    total = int(config.get("total") or 0)
+    size, total = _count(config.get("pageSize"), 10), _count(config.get("total"), 0)
+    if size < 1:
+        return listing
     params = {k: v for k, v in config.items() if k not in ("api", "total", "pageSize") and isinstance(v, (str, int))}
     page_key = next((k for k in _PAGE_KEYS if k in config), "pageNo")
-    for page in range(2, -(-total // size) + 1):
+    for page in range(2, min(-(-total // size), MAX_FOLLOW + 1) + 1):
         query = urlencode({**params, page_key: page, "pageSize": size})
         listing.follow.append(Follow(urljoin(url, config["api"]) + "?" + query))
     return listing

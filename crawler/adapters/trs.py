@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin
 
-from .base import Follow, Listing, anchors, column_dir, fragment
+from .base import MAX_FOLLOW, Follow, Listing, anchors, column_dir, fragment
 
 NAME = "trs"
 PAGER = re.compile(r"createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*[\"']([\w-]+)[\"']\s*,\s*[\"'](\w+)[\"']\s*\)")
@@ -26,5 +26,5 @@ def parse(url: str, text: str, request_body: bytes | None = None) -> Listing:
     if calls:
         total, current, name, ext = int(calls[-1].group(1)), int(calls[-1].group(2)), calls[-1].group(3), calls[-1].group(4)
         if current == 0:  # the first page announces them all; later pages add nothing new
-            listing.follow = [Follow(urljoin(url, f"{name}_{i}.{ext}")) for i in range(1, total)]
+            listing.follow = [Follow(urljoin(url, f"{name}_{i}.{ext}")) for i in range(1, min(total, MAX_FOLLOW + 1))]
     return listing

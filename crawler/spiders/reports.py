@@ -79,7 +79,13 @@ class ReportsSpider(scrapy.Spider):
         if self.progress and self.list_pages[site.site_id] == 0:
             print(f"[{site.site_id}] {site.name}: {name} column {response.url}", file=sys.stderr, flush=True)
         self.list_pages[site.site_id] += 1
-        listing = adapters.get(name).parse(response.url, text, response.meta.get("request_body"))
+        try:
+            listing = adapters.get(name).parse(response.url, text, response.meta.get("request_body"))
+        except Exception as e:  # a list page the adapter cannot read is recorded, and the crawl goes on
+            self.logger.warning("[%s] cannot read list page %s: %s", site.site_id, response.url, e)
+            yield CrawlError(site_id=site.site_id, url=response.url, kind="list_parse",
+                             message=f"{name} adapter: {type(e).__name__}: {e}"[:500], at=now())
+            return
         for link in listing.links:
             yield scrapy.Request(link.url, callback=self.parse_article, errback=self.on_error,
                                  meta={"site_id": site.site_id, "role": "article", "list_url": response.url,
