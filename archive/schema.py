@@ -16,7 +16,9 @@ TABLES = {
     "reports": ({"id": int, "title": str, "agency": str, "source": str, "province": str, "city": str, "county": str,
                  "adcode": str, "level": str, "report_year": int, "published_date": str, "url": str, "site_id": str,
                  "text": str, "content_hash": str, "first_seen_at": str, "last_seen_at": str,
-                 "sightings": int}, "id"),
+                 "sightings": int, "versions": int}, "id"),
+    "report_versions": ({"id": int, "report_id": int, "version": int, "fetched_at": str, "url": str,
+                         "content_hash": str, "title": str, "text": str}, "id"),
     "sightings": ({"id": int, "report_id": int, "url": str, "site_id": str, "list_url": str, "list_title": str,
                    "published_date": str, "source": str, "first_seen_at": str, "last_seen_at": str}, "id"),
     "pages": ({"url": str, "site_id": str, "is_report": int, "reject_reason": str, "reason": str, "title": str,
@@ -27,12 +29,17 @@ TABLES = {
                     "sightings_new": int, "rejected": int, "errors": int}, "id"),
     "crawl_errors": ({"id": int, "run_id": int, "site_id": str, "url": str, "kind": str, "message": str,
                       "at": str}, "id"),
+    "crawl_run_sites": ({"id": int, "run_id": int, "site_id": str, "requests": int, "bytes": int, "pages": int,
+                         "new": int, "changed": int, "unchanged": int, "sightings_new": int, "rejected": int,
+                         "errors": int, "started_at": str, "finished_at": str, "duration_s": float}, "id"),
 }
 FOREIGN_KEYS = {
     "reports": [("site_id", "sites", "site_id")],
     "sightings": [("report_id", "reports", "id"), ("site_id", "sites", "site_id")],
     "pages": [("site_id", "sites", "site_id"), ("report_id", "reports", "id")],
     "crawl_errors": [("run_id", "crawl_runs", "id")],
+    "report_versions": [("report_id", "reports", "id")],
+    "crawl_run_sites": [("run_id", "crawl_runs", "id")],
 }
 INDEXES = {
     "reports": [["content_hash"], ["adcode"], ["report_year"], ["province"], ["site_id"]],
@@ -63,7 +70,8 @@ select (select count(*) from reports) as reports, (select count(*) from sighting
   (select max(finished_at) from crawl_runs where status = 'finished') as last_crawl_finished_at,
   (select count(*) from crawl_runs) as crawls""",
 }
-UNIQUE_INDEXES = {"reports": [["content_hash"]], "sightings": [["url"]]}
+UNIQUE_INDEXES = {"reports": [["content_hash"]], "sightings": [["url"]], "report_versions": [["report_id", "version"]],
+                  "crawl_run_sites": [["run_id", "site_id"]]}
 
 
 def ensure(db: sqlite_utils.Database) -> None:

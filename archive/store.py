@@ -102,6 +102,7 @@ class Archive:
             db["reports"].update(sighting["report_id"], {**self._report_fields(record), "last_seen_at": fetched_at})
             db["sightings"].update(sighting["id"], {"last_seen_at": fetched_at})
             search.index_report(db, sighting["report_id"], record.title, record.text)
+            self._add_version(sighting["report_id"], url, fetched_at, record)
             return "changed", sighting["report_id"]
         if same_text:
             report_id = same_text["id"]
@@ -111,6 +112,7 @@ class Archive:
                                               "first_seen_at": fetched_at, "last_seen_at": fetched_at,
                                               "sightings": 0}).last_pk
             search.index_report(db, report_id, record.title, record.text)
+            self._add_version(report_id, url, fetched_at, record)
             outcome = "new"
         if sighting:
             # A known URL now carries another text while the report's other copies keep theirs:
@@ -126,6 +128,20 @@ class Archive:
                                     "last_seen_at": fetched_at})
         self._count_sightings(report_id, fetched_at)
         return outcome, report_id
+
+    def _add_version(self, report_id: int, url: str, fetched_at: str, record) -> None:
+        """Every text a report has had is kept, the first included; ``reports`` holds the current one."""
+        db = self.db
+        number = db.execute("select coalesce(max(version), 0) + 1 from report_versions where report_id = ?",
+                            [report_id]).fetchone()[0]
+        db["report_versions"].insert({"report_id": report_id, "version": number, "fetched_at": fetched_at, "url": url,
+                                      "content_hash": record.content_hash, "title": record.title, "text": record.text})
+        db["reports"].update(report_id, {"versions": number})
+
+    def record_run_sites(self, run_id: int, rows: list[dict]) -> None:
+        with self.db.conn:
+            for row in rows:
+                self.db["crawl_run_sites"].insert({"run_id": run_id, **row})
 
     def _sightings_of(self, report_id: int) -> int:
         return self.db.execute("select count(*) from sightings where report_id = ?", [report_id]).fetchone()[0]

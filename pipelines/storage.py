@@ -7,8 +7,12 @@ Opens the archive named by ``NIANBAO_DB`` when the spider opens, records the sit
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
+import time
 from collections import Counter, defaultdict
+
+from scrapy import signals
 
 from archive.store import Archive
 from crawler.items import ArticlePage, CrawlError
@@ -22,10 +26,24 @@ class StoragePipeline:
         self.archive: Archive | None = None
         self.run_id: int | None = None
         self.per_site: dict[str, Counter] = defaultdict(Counter)
+        self.first_seen: dict[str, float] = {}
+        self.last_seen: dict[str, float] = {}
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler)
+        pipeline = cls(crawler)
+        crawler.signals.connect(pipeline.response_received, signal=signals.response_received)
+        return pipeline
+
+    def response_received(self, response, request, spider=None):
+        site_id = request.meta.get("site_id")
+        if site_id:
+            c = self.per_site[site_id]
+            c["requests"] += 1
+            c["bytes"] += len(response.body)
+            now = time.time()
+            self.first_seen.setdefault(site_id, now)
+            self.last_seen[site_id] = now
 
     def open_spider(self, spider=None):
         spider = spider or self.crawler.spider
@@ -48,6 +66,19 @@ class StoragePipeline:
             self.per_site[item.site_id][outcome] += 1
         return item
 
+    def _site_row(self, site_id: str) -> dict:
+        c = self.per_site.get(site_id, Counter())
+
+        def iso(t):
+            return dt.datetime.fromtimestamp(t, dt.timezone.utc).isoformat(timespec="seconds") if t else None
+
+        first, last = self.first_seen.get(site_id), self.last_seen.get(site_id)
+        return {"site_id": site_id, "requests": c["requests"], "bytes": c["bytes"],
+                "pages": c["new"] + c["sighting"] + c["unchanged"] + c["changed"] + c["rejected"],
+                "new": c["new"], "changed": c["changed"], "unchanged": c["unchanged"], "sightings_new": c["sighting"],
+                "rejected": c["rejected"], "errors": c["errors"], "started_at": iso(first), "finished_at": iso(last),
+                "duration_s": round(last - first, 3) if first and last else None}
+
     def close_spider(self, spider=None):
         spider = spider or self.crawler.spider
         for site_id, platform in spider.platforms.items():
@@ -56,6 +87,7 @@ class StoragePipeline:
         requests = stats.get_value("downloader/request_count", 0) or 0
         reason = stats.get_value("finish_reason", "finished")
         status = "finished" if reason in (None, "finished") else str(reason)
+        self.archive.record_run_sites(self.run_id, [self._site_row(site_id) for site_id in sorted(spider.sites)])
         run = self.archive.finish_run(self.run_id, status, requests)
         self.crawler.stats.set_value("nianbao/run", run)
         if self.progress:

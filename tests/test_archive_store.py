@@ -90,3 +90,13 @@ def test_a_copy_that_changes_is_split_off_and_the_others_keep_their_text(archive
     assert archive.record_page(url="http://b.test/1", site_id="s2", status=200, fetched_at="t3", record=edited) == "unchanged"
     counts = {r["content_hash"]: r["sightings"] for r in archive.db["reports"].rows}
     assert counts == {original.content_hash: 1, edited.content_hash: 1}
+
+
+def test_every_text_of_a_report_is_a_version(archive):
+    archive.record_page(url="http://a.test/1", site_id="s1", status=200, fetched_at="t1", record=_record())
+    archive.record_page(url="http://a.test/1", site_id="s1", status=200, fetched_at="t2", record=_record())
+    archive.record_page(url="http://a.test/1", site_id="s1", status=200, fetched_at="t3",
+                        record=_record(text="一、总体情况\n全年收到申请13件"))
+    versions = list(archive.db["report_versions"].rows_where(order_by="version"))
+    assert [(v["version"], v["fetched_at"]) for v in versions] == [(1, "t1"), (2, "t3")]
+    assert archive.db["reports"].get(1)["versions"] == 2 and "13件" in archive.db["reports"].get(1)["text"]

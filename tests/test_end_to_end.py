@@ -102,8 +102,12 @@ def test_second_run_changes_no_counts_then_day_two_changes_four_things(day1_arch
     with SampleServer(web2) as server:
         out = _crawl(server.proxy_url, registry, copy)
     d = sqlite_utils.Database(copy)
-    run = d.execute("select reports_new, reports_changed, sightings_new from crawl_runs order by id desc").fetchone()
-    assert run == (1, 1, 1), out.stderr[-2000:]
+    run = d.execute("select id, reports_new, reports_changed, sightings_new from crawl_runs order by id desc").fetchone()
+    assert run[1:] == (1, 1, 1), out.stderr[-2000:]
+    assert d.execute("select count(*) from report_versions where version > 1").fetchone()[0] == 1
+    per_site = list(d["crawl_run_sites"].rows_where("run_id = ?", [run[0]]))
+    assert len(per_site) == len(web2.world.sites) and all(r["requests"] > 0 and r["bytes"] > 0 for r in per_site)
+    assert sum(r["new"] for r in per_site) == 1 and sum(r["changed"] for r in per_site) == 1
 
 
 def test_scrapy_crawl_reports_works_as_scrapy_users_expect(tmp_path, web1, proxy1):
