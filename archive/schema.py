@@ -16,22 +16,23 @@ TABLES = {
     "reports": ({"id": int, "title": str, "agency": str, "source": str, "province": str, "city": str, "county": str,
                  "adcode": str, "level": str, "report_year": int, "published_date": str, "url": str, "site_id": str,
                  "text": str, "content_hash": str, "first_seen_at": str, "last_seen_at": str,
-                 "sightings": int, "versions": int}, "id"),
+                 "sightings": int, "versions": int, "gone_at": str}, "id"),
     "report_versions": ({"id": int, "report_id": int, "version": int, "fetched_at": str, "url": str,
                          "content_hash": str, "title": str, "text": str}, "id"),
     "sightings": ({"id": int, "report_id": int, "url": str, "site_id": str, "list_url": str, "list_title": str,
-                   "published_date": str, "source": str, "first_seen_at": str, "last_seen_at": str}, "id"),
+                   "published_date": str, "source": str, "first_seen_at": str, "last_seen_at": str,
+                   "gone_at": str}, "id"),
     "pages": ({"url": str, "site_id": str, "is_report": int, "reject_reason": str, "reason": str, "title": str,
                "report_id": int, "content_hash": str, "status": int, "encoding": str, "encoding_problem": str,
-               "fetched_at": str, "first_fetched_at": str}, "url"),
+               "fetched_at": str, "first_fetched_at": str, "etag": str, "last_modified": str, "gone_at": str}, "url"),
     "crawl_runs": ({"id": int, "started_at": str, "finished_at": str, "status": str, "sites": int, "requests": int,
                     "pages": int, "reports_new": int, "reports_changed": int, "reports_unchanged": int,
-                    "sightings_new": int, "rejected": int, "errors": int}, "id"),
+                    "sightings_new": int, "rejected": int, "errors": int, "gone": int}, "id"),
     "crawl_errors": ({"id": int, "run_id": int, "site_id": str, "url": str, "kind": str, "message": str,
                       "at": str}, "id"),
     "crawl_run_sites": ({"id": int, "run_id": int, "site_id": str, "requests": int, "bytes": int, "pages": int,
                          "new": int, "changed": int, "unchanged": int, "sightings_new": int, "rejected": int,
-                         "errors": int, "started_at": str, "finished_at": str, "duration_s": float}, "id"),
+                         "errors": int, "gone": int, "started_at": str, "finished_at": str, "duration_s": float}, "id"),
 }
 FOREIGN_KEYS = {
     "reports": [("site_id", "sites", "site_id")],
@@ -63,6 +64,10 @@ select b.province, b.city, b.county, b.adcode, b.agency, b.level, years.y as rep
   case when exists (select 1 from reports r where r.agency = b.agency and r.adcode is b.adcode
                     and r.report_year = years.y) then 'found' else 'missing' end as status
 from bodies b, years""",
+    # Reports whose every known URL now answers 404/410: taken down from the official sites.
+    "removed_reports": """
+select id, title, agency, province, city, county, report_year, url, first_seen_at, last_seen_at, gone_at
+from reports where gone_at is not null order by gone_at desc""",
     # How fresh the archive is: its size and its last crawl.
     "archive_status": """
 select (select count(*) from reports) as reports, (select count(*) from sightings) as sightings,

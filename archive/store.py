@@ -54,7 +54,7 @@ class Archive:
         c = self.counts
         row = {"finished_at": utcnow(), "status": status, "requests": requests, "pages": c["pages"],
                "reports_new": c["new"], "reports_changed": c["changed"], "reports_unchanged": c["unchanged"],
-               "sightings_new": c["sighting"], "rejected": c["rejected"], "errors": c["errors"]}
+               "sightings_new": c["sighting"], "rejected": c["rejected"], "errors": c["errors"], "gone": c["gone"]}
         with self.db.conn:
             self.db["crawl_runs"].update(run_id, row)
         return self.db["crawl_runs"].get(run_id)
@@ -67,8 +67,32 @@ class Archive:
 
     # -- pages -------------------------------------------------------------------------------
 
+    def record_not_modified(self, url: str, fetched_at: str) -> str:
+        """A known page answered 304: it and its report were seen again, unchanged."""
+        with self.db.conn:
+            self.db.execute("update pages set fetched_at = ? where url = ?", [fetched_at, url])
+            self.db.execute("update sightings set last_seen_at = ? where url = ?", [fetched_at, url])
+            self.db.execute("update reports set last_seen_at = ? where id in "
+                            "(select report_id from sightings where url = ?)", [fetched_at, url])
+        self.counts["unchanged"] += 1
+        return "unchanged"
+
+    def record_gone(self, url: str, at: str) -> bool:
+        """A known URL answered 404/410: the sighting is gone, and the report when all its sightings are.
+        Nothing is deleted. Returns whether the URL was a known sighting."""
+        with self.db.conn:
+            cursor = self.db.execute("update sightings set gone_at = ? where url = ? and gone_at is null", [at, url])
+            if not cursor.rowcount:
+                return False
+            self.db.execute("update pages set gone_at = ? where url = ?", [at, url])
+            self.db.execute("update reports set gone_at = ? where id in (select report_id from sightings where url = ?) "
+                            "and not exists (select 1 from sightings s where s.report_id = reports.id "
+                            "and s.gone_at is null)", [at, url])
+        self.counts["gone"] += 1
+        return True
+
     def record_page(self, *, url: str, site_id: str, status: int, fetched_at: str, record, list_url: str | None = None,
-                    list_title: str | None = None) -> str:
+                    list_title: str | None = None, etag: str | None = None, last_modified: str | None = None) -> str:
         """Store one processed page; returns what it was: new | sighting | unchanged | changed | rejected."""
         with self.db.conn:
             outcome, report_id = self._record(url, site_id, fetched_at, record, list_url, list_title)
@@ -79,7 +103,11 @@ class Archive:
                 "report_id": report_id, "content_hash": record.content_hash, "status": status,
                 "encoding": record.encoding, "encoding_problem": record.encoding_problem, "fetched_at": fetched_at,
                 "first_fetched_at": previous["first_fetched_at"] if previous else fetched_at,
+                "etag": etag, "last_modified": last_modified, "gone_at": None,
             }, pk="url")
+            if report_id is not None:  # seen again: back if it had been gone
+                self.db.execute("update sightings set gone_at = null where url = ?", [url])
+                self.db.execute("update reports set gone_at = null where id = ?", [report_id])
         self.counts["pages"] += 1
         self.counts[outcome] += 1
         return outcome

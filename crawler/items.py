@@ -31,6 +31,15 @@ class ArticlePage:
 
 
 @dataclass
+class NotModified:
+    """A known article answered 304 to our conditional request: seen again, unchanged."""
+
+    site_id: str
+    url: str
+    fetched_at: str
+
+
+@dataclass
 class CrawlError:
     """A request that ended without a page: kind is a short code (http_404, dns, timeout, refused…)."""
 

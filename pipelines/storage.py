@@ -15,7 +15,8 @@ from collections import Counter, defaultdict
 from scrapy import signals
 
 from archive.store import Archive
-from crawler.items import ArticlePage, CrawlError
+from crawler.items import ArticlePage, CrawlError, NotModified
+from pipelines.dedupe import canonical_url
 
 
 class StoragePipeline:
@@ -53,16 +54,22 @@ class StoragePipeline:
         self.crawler.stats.set_value("nianbao/run_id", self.run_id)
 
     def process_item(self, item, spider=None):
-        if isinstance(item, CrawlError):
+        if isinstance(item, NotModified):
+            self.per_site[item.site_id][self.archive.record_not_modified(canonical_url(item.url), item.fetched_at)] += 1
+        elif isinstance(item, CrawlError):
             self.archive.record_error(self.run_id, item.site_id, item.url, item.kind, item.message, item.at)
             self.per_site[item.site_id]["errors"] += 1
+            if item.kind in ("http_404", "http_410") and self.archive.record_gone(canonical_url(item.url), item.at):
+                self.per_site[item.site_id]["gone"] += 1
         elif isinstance(item, ArticlePage) and item.failure:
             self.archive.record_error(self.run_id, item.site_id, item.url, "pipeline", item.failure, item.fetched_at)
             self.per_site[item.site_id]["errors"] += 1
         elif isinstance(item, ArticlePage):
             outcome = self.archive.record_page(url=item.canonical_url or item.url, site_id=item.site_id,
                                                status=item.status, fetched_at=item.fetched_at, record=item.record,
-                                               list_url=item.list_url, list_title=item.list_title)
+                                               list_url=item.list_url, list_title=item.list_title,
+                                               etag=item.headers.get("ETag"),
+                                               last_modified=item.headers.get("Last-Modified"))
             self.per_site[item.site_id][outcome] += 1
         return item
 
@@ -76,7 +83,7 @@ class StoragePipeline:
         return {"site_id": site_id, "requests": c["requests"], "bytes": c["bytes"],
                 "pages": c["new"] + c["sighting"] + c["unchanged"] + c["changed"] + c["rejected"],
                 "new": c["new"], "changed": c["changed"], "unchanged": c["unchanged"], "sightings_new": c["sighting"],
-                "rejected": c["rejected"], "errors": c["errors"], "started_at": iso(first), "finished_at": iso(last),
+                "rejected": c["rejected"], "errors": c["errors"], "gone": c["gone"], "started_at": iso(first), "finished_at": iso(last),
                 "duration_s": round(last - first, 3) if first and last else None}
 
     def close_spider(self, spider=None):

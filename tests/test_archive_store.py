@@ -100,3 +100,21 @@ def test_every_text_of_a_report_is_a_version(archive):
     versions = list(archive.db["report_versions"].rows_where(order_by="version"))
     assert [(v["version"], v["fetched_at"]) for v in versions] == [(1, "t1"), (2, "t3")]
     assert archive.db["reports"].get(1)["versions"] == 2 and "13件" in archive.db["reports"].get(1)["text"]
+
+
+def test_gone_when_every_sighting_is_gone_and_back_when_seen_again(archive):
+    archive.record_page(url="http://a.test/1", site_id="s1", status=200, fetched_at="t1", record=_record())
+    archive.record_page(url="http://b.test/1", site_id="s2", status=200, fetched_at="t1", record=_record())
+    assert archive.record_gone("http://a.test/1", "t2")
+    assert archive.db["reports"].get(1)["gone_at"] is None  # still online at b.test
+    assert archive.record_gone("http://b.test/1", "t3")
+    assert archive.db["reports"].get(1)["gone_at"] == "t3" and archive.db["reports"].count == 1
+    assert not archive.record_gone("http://unknown.test/x", "t3")
+    archive.record_page(url="http://b.test/1", site_id="s2", status=200, fetched_at="t4", record=_record())
+    assert archive.db["reports"].get(1)["gone_at"] is None
+
+
+def test_not_modified_updates_last_seen(archive):
+    archive.record_page(url="http://a.test/1", site_id="s1", status=200, fetched_at="t1", record=_record(), etag='"x"')
+    assert archive.record_not_modified("http://a.test/1", "t9") == "unchanged"
+    assert archive.db["reports"].get(1)["last_seen_at"] == "t9" and archive.db["pages"].get("http://a.test/1")["etag"] == '"x"'

@@ -99,6 +99,9 @@ def test_second_run_changes_no_counts_then_day_two_changes_four_things(day1_arch
     before = _counts(copy)
     _crawl(proxy1, registry, copy)
     assert _counts(copy) == before
+    again = sqlite_utils.Database(copy).execute(
+        "select requests, reports_unchanged, reports_new from crawl_runs order by id desc").fetchone()
+    assert again[1] > 0 and again[2] == 0
     with SampleServer(web2) as server:
         out = _crawl(server.proxy_url, registry, copy)
     d = sqlite_utils.Database(copy)
@@ -108,6 +111,9 @@ def test_second_run_changes_no_counts_then_day_two_changes_four_things(day1_arch
     per_site = list(d["crawl_run_sites"].rows_where("run_id = ?", [run[0]]))
     assert len(per_site) == len(web2.world.sites) and all(r["requests"] > 0 and r["bytes"] > 0 for r in per_site)
     assert sum(r["new"] for r in per_site) == 1 and sum(r["changed"] for r in per_site) == 1
+    gone = [r for r in rows2 if r["kind"] == "gone"]
+    assert [r["title"] for r in d["reports"].rows_where("gone_at is not null")] == [gone[0]["title"]]
+    assert d["reports"].count == before["reports"] + 1  # nothing deleted
 
 
 def test_scrapy_crawl_reports_works_as_scrapy_users_expect(tmp_path, web1, proxy1):

@@ -18,9 +18,28 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError
 
 from crawler import adapters, registry
-from crawler.items import ArticlePage, CrawlError
+from crawler.items import ArticlePage, CrawlError, NotModified
 from crawler.middlewares import PrivateAddressRefused
+from pipelines.dedupe import canonical_url
 from pipelines.encoding import decode
+
+
+def known_articles(db_path: str | None, site_ids: set[str]) -> dict[str, dict]:
+    """Report pages the archive already holds for these sites, with their validators (ETag, Last-Modified)."""
+    import sqlite3
+    from pathlib import Path
+
+    if not db_path or not Path(db_path).exists():
+        return {}
+    try:
+        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        rows = conn.execute("select url, site_id, etag, last_modified from pages "
+                            "where is_report = 1 and gone_at is null").fetchall()
+        conn.close()
+    except sqlite3.Error:  # an archive from before these columns: nothing known yet
+        return {}
+    return {url: {"site_id": site, "etag": etag, "last_modified": lm}
+            for url, site, etag, lm in rows if site in site_ids}
 
 
 def now() -> str:
@@ -50,6 +69,7 @@ class ReportsSpider(scrapy.Spider):
         spider.registry_errors = errors
         spider.max_list_pages = crawler.settings.getint("NIANBAO_MAX_LIST_PAGES", 500)
         spider.progress = crawler.settings.getbool("NIANBAO_PROGRESS", False)
+        spider.known = known_articles(crawler.settings.get("NIANBAO_DB"), set(spider.sites))
         return spider
 
     async def start(self):
@@ -61,6 +81,10 @@ class ReportsSpider(scrapy.Spider):
             self.list_requested[site.site_id] = 0
             for url in site.start_urls:
                 yield self._list_request(site, url)
+        # Articles the archive holds are asked again (conditionally, after the lists): a report
+        # taken off its list still answers, or answers 404/410 and is marked gone.
+        for url, known in self.known.items():
+            yield self._article_request(known["site_id"], url, priority=-10)
 
     def _list_request(self, site: registry.Site, url: str, method: str = "GET", body: bytes | None = None,
                       headers: dict | None = None) -> scrapy.Request:
@@ -87,9 +111,8 @@ class ReportsSpider(scrapy.Spider):
                              message=f"{name} adapter: {type(e).__name__}: {e}"[:500], at=now())
             return
         for link in listing.links:
-            yield scrapy.Request(link.url, callback=self.parse_article, errback=self.on_error,
-                                 meta={"site_id": site.site_id, "role": "article", "list_url": response.url,
-                                       "list_title": link.title, "list_date": link.date})
+            yield self._article_request(site.site_id, link.url, list_url=response.url, list_title=link.title,
+                                        list_date=link.date)
         for follow in listing.follow:
             if self.list_requested[site.site_id] >= self.max_list_pages:
                 yield CrawlError(site_id=site.site_id, url=follow.url, kind="list_cap",
@@ -98,7 +121,23 @@ class ReportsSpider(scrapy.Spider):
                 break
             yield self._list_request(site, follow.url, follow.method, follow.body, follow.headers)
 
+    def _article_request(self, site_id: str, url: str, priority: int = 0, **meta) -> scrapy.Request:
+        """An article request; conditional (If-None-Match / If-Modified-Since) when the archive knows the URL."""
+        headers = {}
+        known = self.known.get(canonical_url(url))
+        if known:
+            if known.get("etag"):
+                headers["If-None-Match"] = known["etag"]
+            if known.get("last_modified"):
+                headers["If-Modified-Since"] = known["last_modified"]
+        return scrapy.Request(url, callback=self.parse_article, errback=self.on_error, headers=headers,
+                              priority=priority, meta={"site_id": site_id, "role": "article", "known": bool(known),
+                                                       "handle_httpstatus_list": [304], **meta})
+
     def parse_article(self, response):
+        if response.status == 304:
+            yield NotModified(site_id=response.meta["site_id"], url=response.url, fetched_at=now())
+            return
         headers = {k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()}
         yield ArticlePage(url=response.url, requested_url=response.request.meta.get("redirect_urls", [response.url])[0],
                           site_id=response.meta["site_id"], status=response.status, headers=headers,
