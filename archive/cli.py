@@ -168,6 +168,39 @@ def extract_command(file: Path, url: str | None, content_type: str | None) -> No
     click.echo(json.dumps(out, ensure_ascii=False, indent=2))
 
 
+@main.command("raw")
+@click.argument("report_id", type=int)
+@click.option("--version", "version", type=int, help="Which version (default: the current one).")
+@click.option("--db", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=Path("nianbao.db"),
+              show_default=True)
+@click.option("--warc-dir", type=click.Path(file_okay=False, path_type=Path), help="Default: warc/ beside the archive.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
+def raw_command(report_id: int, version: int | None, db: Path, warc_dir: Path | None, output: Path | None) -> None:
+    """Write the original bytes of a report (or of one of its versions), as its server sent them."""
+    import sqlite_utils
+
+    from crawler.evidence import read_payload
+
+    database = sqlite_utils.Database(db)
+    sql = "select version, warc_file, warc_offset, url from report_versions where report_id = ?"
+    rows = database.execute(sql + (" and version = ?" if version else " order by version desc limit 1"),
+                            [report_id, version] if version else [report_id]).fetchall()
+    if not rows:
+        raise click.ClickException(f"no report {report_id}" + (f" version {version}" if version else "") + f" in {db}")
+    number, warc_file, offset, url = rows[0]
+    if not warc_file:
+        raise click.ClickException(f"report {report_id} version {number} was archived without WARC evidence")
+    path = (warc_dir or db.resolve().parent / "warc") / warc_file
+    if not path.exists():
+        raise click.ClickException(f"{path}: the WARC file is missing")
+    target, body = read_payload(path, offset)
+    if output:
+        output.write_bytes(body)
+        click.echo(f"report {report_id} version {number}: {len(body)} bytes of {target} -> {output}", err=True)
+    else:
+        sys.stdout.buffer.write(body)
+
+
 @main.command("eval")
 @click.argument("manifest", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def eval_command(manifest: Path) -> None:

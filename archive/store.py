@@ -92,8 +92,10 @@ class Archive:
         return True
 
     def record_page(self, *, url: str, site_id: str, status: int, fetched_at: str, record, list_url: str | None = None,
-                    list_title: str | None = None, etag: str | None = None, last_modified: str | None = None) -> str:
+                    list_title: str | None = None, etag: str | None = None, last_modified: str | None = None,
+                    warc: tuple[str, int] | None = None) -> str:
         """Store one processed page; returns what it was: new | sighting | unchanged | changed | rejected."""
+        self._warc = warc or (None, None)
         with self.db.conn:
             outcome, report_id = self._record(url, site_id, fetched_at, record, list_url, list_title)
             previous = self.db["pages"].get(url) if self._has_page(url) else None
@@ -104,6 +106,7 @@ class Archive:
                 "encoding": record.encoding, "encoding_problem": record.encoding_problem, "fetched_at": fetched_at,
                 "first_fetched_at": previous["first_fetched_at"] if previous else fetched_at,
                 "etag": etag, "last_modified": last_modified, "gone_at": None,
+                "warc_file": self._warc[0], "warc_offset": self._warc[1],
             }, pk="url")
             if report_id is not None:  # seen again: back if it had been gone
                 self.db.execute("update sightings set gone_at = null where url = ?", [url])
@@ -162,9 +165,11 @@ class Archive:
         db = self.db
         number = db.execute("select coalesce(max(version), 0) + 1 from report_versions where report_id = ?",
                             [report_id]).fetchone()[0]
+        warc_file, warc_offset = getattr(self, "_warc", (None, None))
         db["report_versions"].insert({"report_id": report_id, "version": number, "fetched_at": fetched_at, "url": url,
-                                      "content_hash": record.content_hash, "title": record.title, "text": record.text})
-        db["reports"].update(report_id, {"versions": number})
+                                      "content_hash": record.content_hash, "title": record.title, "text": record.text,
+                                      "warc_file": warc_file, "warc_offset": warc_offset})
+        db["reports"].update(report_id, {"versions": number, "warc_file": warc_file, "warc_offset": warc_offset})
 
     def record_run_sites(self, run_id: int, rows: list[dict]) -> None:
         with self.db.conn:

@@ -28,6 +28,7 @@ class ArticlePage:
     record: Any = None  # pipelines.page.PageRecord
     canonical_url: str | None = None
     failure: str | None = None  # set by the stage that could not process the page
+    warc: tuple[str, int] | None = None  # (WARC file name, record offset) of the raw response
 
 
 @dataclass

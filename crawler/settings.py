@@ -33,6 +33,9 @@ REDIRECT_MAX_TIMES = 10
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.PrivateAddressGuard": 50,
 }
+EXTENSIONS = {
+    "crawler.evidence.WarcEvidence": 500,  # every response into a WARC file per crawl
+}
 ITEM_PIPELINES = {
     "pipelines.stages.DecodeStage": 100,
     "pipelines.stages.ExtractStage": 200,
@@ -46,6 +49,7 @@ ITEM_PIPELINES = {
 NIANBAO_DB = "nianbao.db"
 NIANBAO_SITES = None  # path of the registry CSV (``-a sites=…`` or ``nianbao crawl --sites``)
 NIANBAO_ALLOW_PRIVATE = False
+NIANBAO_WARC_DIR = None  # default: warc/ beside the archive
 NIANBAO_MAX_LIST_PAGES = 500  # per site: a cap against pagination traps
 
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"

@@ -69,7 +69,7 @@ class StoragePipeline:
                                                status=item.status, fetched_at=item.fetched_at, record=item.record,
                                                list_url=item.list_url, list_title=item.list_title,
                                                etag=item.headers.get("ETag"),
-                                               last_modified=item.headers.get("Last-Modified"))
+                                               last_modified=item.headers.get("Last-Modified"), warc=item.warc)
             self.per_site[item.site_id][outcome] += 1
         return item
 

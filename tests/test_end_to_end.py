@@ -173,3 +173,19 @@ def test_extract_prints_one_json_object(tmp_path, web1, rows1):
            (row["title"], row["report_year"], row["published"], row["adcode"])
     assert set(got) == {"is_report", "reject_reason", "title", "agency", "source", "province", "city", "county",
                         "adcode", "level", "report_year", "published_date", "site_name", "attachments", "text"}
+
+
+def test_every_response_is_raw_evidence_in_a_valid_warc(day1_archive, web1):
+    tmp, _, db, _ = day1_archive
+    warcs = sorted((tmp / "warc").glob("*.warc.gz"))
+    assert warcs
+    bin_dir = Path(sys.executable).parent
+    check = subprocess.run([str(bin_dir / "warcio"), "check", "-v", *map(str, warcs)], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout[-2000:] + check.stderr[-2000:]
+    d = sqlite_utils.Database(db)
+    assert d.execute("select count(*) from report_versions where warc_file is null").fetchone()[0] == 0
+    report_id, url = d.execute("select id, url from reports order by id limit 1").fetchone()
+    out = subprocess.run([_nianbao(), "raw", str(report_id), "--db", str(db)], capture_output=True, timeout=60)
+    assert out.returncode == 0 and out.stdout == web1.respond("GET", url).body
+    missing = subprocess.run([_nianbao(), "raw", "99999", "--db", str(db)], capture_output=True, text=True, timeout=60)
+    assert missing.returncode == 1 and "no report 99999" in missing.stderr

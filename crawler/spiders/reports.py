@@ -142,7 +142,8 @@ class ReportsSpider(scrapy.Spider):
         yield ArticlePage(url=response.url, requested_url=response.request.meta.get("redirect_urls", [response.url])[0],
                           site_id=response.meta["site_id"], status=response.status, headers=headers,
                           body=response.body, fetched_at=now(), list_url=response.meta.get("list_url"),
-                          list_title=response.meta.get("list_title"), list_date=response.meta.get("list_date"))
+                          list_title=response.meta.get("list_title"), list_date=response.meta.get("list_date"),
+                          warc=response.meta.get("warc"))
 
     def on_error(self, failure):
         request = failure.request
