@@ -7,6 +7,9 @@ Scrapy's HttpProxyMiddleware reads. One crawl per process: Twisted's reactor can
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import os
 from pathlib import Path
 
 from scrapy.crawler import CrawlerProcess
@@ -25,9 +28,35 @@ def crawl_settings(sites: str | Path, db: str | Path, allow_private: bool = Fals
     return settings
 
 
+class ArchiveLocked(RuntimeError):
+    """Another crawl is writing to this archive."""
+
+
+@contextlib.contextmanager
+def crawl_lock(db: str | Path):
+    """An exclusive lock on ``DB.lock`` for the crawl's lifetime; the kernel drops it if we are killed."""
+    path = Path(f"{db}.lock")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ArchiveLocked(f"another crawl is running on {db} (lock {path}); not starting a second") from None
+        f.seek(0)
+        f.truncate()
+        f.write(f"{os.getpid()}\n")
+        f.flush()
+        yield
+
+
 def run_crawl(sites: str | Path, db: str | Path, allow_private: bool = False, progress: bool = True,
               log_level: str = "WARNING", overrides: dict | None = None) -> dict:
     """Crawl every site of the registry into the archive; returns the ``crawl_runs`` row."""
+    with crawl_lock(db):
+        return _run(sites, db, allow_private, progress, log_level, overrides)
+
+
+def _run(sites, db, allow_private, progress, log_level, overrides) -> dict:
     process = CrawlerProcess(crawl_settings(sites, db, allow_private, progress, log_level, overrides))
     crawler = process.create_crawler(ReportsSpider)
     process.crawl(crawler, sites=str(sites))

@@ -48,6 +48,8 @@ class Archive:
 
     def start_run(self, sites: int) -> int:
         with self.db.conn:
+            # A run still "running" when a new one starts was killed: the lock guarantees it is not alive.
+            self.db.execute("update crawl_runs set status = 'interrupted' where status = 'running'")
             return self.db["crawl_runs"].insert({"started_at": utcnow(), "status": "running", "sites": sites}).last_pk
 
     def finish_run(self, run_id: int, status: str, requests: int) -> dict:
