@@ -118,25 +118,28 @@ def samples_build(seed: int, day: int, scale: str | None, out: Path) -> None:
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=Path("nianbao.db"), show_default=True,
               help="The archive (created or updated).")
 @click.option("--allow-private", is_flag=True, help="Allow requests to private and loopback addresses.")
+@click.option("--refetch-days", type=click.FloatRange(0), default=7, show_default=True,
+              help="Fetch a known page that is still listed again (conditionally) after this many days.")
 @click.option("--verbose", is_flag=True, help="Scrapy's INFO log on stderr.")
-def crawl_command(sites_path: Path, db: Path, allow_private: bool, verbose: bool) -> None:
+def crawl_command(sites_path: Path, db: Path, allow_private: bool, refetch_days: float, verbose: bool) -> None:
     """Crawl the sites of a registry into an archive."""
-    _crawl(sites_path, db, allow_private, verbose)
+    _crawl(sites_path, db, allow_private, verbose, refetch_days)
 
 
-def _crawl(sites_path: Path, db: Path, allow_private: bool, verbose: bool) -> dict:
+def _crawl(sites_path: Path, db: Path, allow_private: bool, verbose: bool, refetch_days: float = 7) -> dict:
     from archive.crawl import ArchiveLocked, run_crawl
     from crawler.registry import RegistryError
 
     started = time.monotonic()
     try:
-        run = run_crawl(sites_path, db, allow_private=allow_private, log_level="INFO" if verbose else "WARNING")
+        run = run_crawl(sites_path, db, allow_private=allow_private, log_level="INFO" if verbose else "WARNING",
+                        overrides={"NIANBAO_REFETCH_DAYS": refetch_days})
     except (RegistryError, ArchiveLocked) as e:
         raise click.ClickException(str(e)) from None
     click.echo(f"crawl run {run['id']} {run['status']} in {time.monotonic() - started:.0f}s: {run['requests']} requests, "
                f"{run['pages']} pages, {run['reports_new']} new reports, {run['sightings_new']} new sightings, "
-               f"{run['reports_changed']} changed, {run['reports_unchanged']} unchanged, {run['rejected']} rejected, "
-               f"{run['errors']} errors -> {db}", err=True)
+               f"{run['reports_changed']} changed, {run['reports_unchanged']} unchanged, {run['gone']} gone, "
+               f"{run['rejected']} rejected, {run['errors']} errors -> {db}", err=True)
     if run["status"] != "finished":
         raise click.ClickException(f"crawl ended: {run['status']}")
     return run
@@ -234,7 +237,8 @@ def demo_command(day: int, no_serve: bool, db: Path, port: int) -> None:
         os.environ.pop("no_proxy", None)
         os.environ.pop("NO_PROXY", None)
         click.echo(f"demo: sample web (day {day}, {len(web.world.sites)} sites) at proxy {server.proxy_url}", err=True)
-        _crawl(registry, db, allow_private=False, verbose=False)
+        # Re-fetch every known page (conditionally): the day-2 demo is there to show the edit.
+        _crawl(registry, db, allow_private=False, verbose=False, refetch_days=0)
     if not no_serve:
         from archive.serve import serve
 

@@ -25,7 +25,7 @@ TABLES = {
                    "gone_at": str}, "id"),
     "pages": ({"url": str, "site_id": str, "is_report": int, "reject_reason": str, "reason": str, "title": str,
                "report_id": int, "content_hash": str, "status": int, "encoding": str, "encoding_problem": str,
-               "fetched_at": str, "first_fetched_at": str, "etag": str, "last_modified": str, "gone_at": str,
+               "fetched_at": str, "first_fetched_at": str, "etag": str, "last_modified": str, "gone_at": str, "unlisted_runs": int,
                "warc_file": str, "warc_offset": int}, "url"),
     "crawl_runs": ({"id": int, "started_at": str, "finished_at": str, "status": str, "sites": int, "requests": int,
                     "pages": int, "reports_new": int, "reports_changed": int, "reports_unchanged": int,

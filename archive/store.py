@@ -79,6 +79,19 @@ class Archive:
         self.counts["unchanged"] += 1
         return "unchanged"
 
+    def record_listed(self, url: str) -> None:
+        """A known page is still on its list (not re-fetched: not yet due)."""
+        with self.db.conn:
+            self.db.execute("update pages set unlisted_runs = 0 where url = ?", [url])
+        self.counts["listed"] += 1
+
+    def record_unlisted(self, url: str, at: str, gone_after: int) -> bool:
+        """A page off its list for one more run; gone once that has lasted ``gone_after`` runs."""
+        with self.db.conn:
+            self.db.execute("update pages set unlisted_runs = coalesce(unlisted_runs, 0) + 1 where url = ?", [url])
+            row = self.db.execute("select unlisted_runs from pages where url = ?", [url]).fetchone()
+        return bool(row and row[0] >= gone_after and self.record_gone(url, at))
+
     def record_gone(self, url: str, at: str) -> bool:
         """A known URL answered 404/410: the sighting is gone, and the report when all its sightings are.
         Nothing is deleted. Returns whether the URL was a known sighting."""
@@ -108,6 +121,7 @@ class Archive:
                 "encoding": record.encoding, "encoding_problem": record.encoding_problem, "fetched_at": fetched_at,
                 "first_fetched_at": previous["first_fetched_at"] if previous else fetched_at,
                 "etag": etag, "last_modified": last_modified, "gone_at": None,
+                "unlisted_runs": (previous or {}).get("unlisted_runs") or 0 if not list_url else 0,
                 "warc_file": self._warc[0], "warc_offset": self._warc[1],
             }, pk="url")
             if report_id is not None:  # seen again: back if it had been gone

@@ -41,6 +41,24 @@ class NotModified:
 
 
 @dataclass
+class Listed:
+    """A known page, not yet due for a re-fetch, is still on its site's list."""
+
+    site_id: str
+    url: str
+    at: str
+
+
+@dataclass
+class Unlisted:
+    """A known page left its completely read list this run (it still answered, or it is gone)."""
+
+    site_id: str
+    url: str
+    at: str
+
+
+@dataclass
 class CrawlError:
     """A request that ended without a page: kind is a short code (http_404, dns, timeout, refused…)."""
 

@@ -50,6 +50,8 @@ NIANBAO_DB = "nianbao.db"
 NIANBAO_SITES = None  # path of the registry CSV (``-a sites=…`` or ``nianbao crawl --sites``)
 NIANBAO_ALLOW_PRIVATE = False
 NIANBAO_WARC_DIR = None  # default: warc/ beside the archive
+NIANBAO_REFETCH_DAYS = 7  # a known page still listed is fetched again (conditionally) after this many days
+NIANBAO_GONE_AFTER_RUNS = 3  # a page that answers but stays off its list this many runs is marked gone
 NIANBAO_MAX_LIST_PAGES = 500  # per site: a cap against pagination traps
 
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"

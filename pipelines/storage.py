@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from scrapy import signals
 
 from archive.store import Archive
-from crawler.items import ArticlePage, CrawlError, NotModified
+from crawler.items import ArticlePage, CrawlError, Listed, NotModified, Unlisted
 from pipelines.dedupe import canonical_url
 
 
@@ -24,6 +24,7 @@ class StoragePipeline:
         self.crawler = crawler
         self.db_path = crawler.settings.get("NIANBAO_DB")
         self.progress = crawler.settings.getbool("NIANBAO_PROGRESS", False)
+        self.gone_after = crawler.settings.getint("NIANBAO_GONE_AFTER_RUNS", 3)
         self.archive: Archive | None = None
         self.run_id: int | None = None
         self.per_site: dict[str, Counter] = defaultdict(Counter)
@@ -54,7 +55,13 @@ class StoragePipeline:
         self.crawler.stats.set_value("nianbao/run_id", self.run_id)
 
     def process_item(self, item, spider=None):
-        if isinstance(item, NotModified):
+        if isinstance(item, Listed):
+            self.archive.record_listed(item.url)
+            self.per_site[item.site_id]["listed"] += 1
+        elif isinstance(item, Unlisted):
+            if self.archive.record_unlisted(item.url, item.at, self.gone_after):
+                self.per_site[item.site_id]["gone"] += 1
+        elif isinstance(item, NotModified):
             self.per_site[item.site_id][self.archive.record_not_modified(canonical_url(item.url), item.fetched_at)] += 1
         elif isinstance(item, CrawlError):
             self.archive.record_error(self.run_id, item.site_id, item.url, item.kind, item.message, item.at)

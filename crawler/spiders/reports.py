@@ -14,11 +14,13 @@ import datetime as dt
 import sys
 
 import scrapy
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError
 
 from crawler import adapters, registry
-from crawler.items import ArticlePage, CrawlError, NotModified
+from crawler.items import ArticlePage, CrawlError, Listed, NotModified, Unlisted
 from crawler.middlewares import PrivateAddressRefused
 from pipelines.dedupe import canonical_url
 from pipelines.encoding import decode
@@ -33,13 +35,31 @@ def known_articles(db_path: str | None, site_ids: set[str]) -> dict[str, dict]:
         return {}
     try:
         conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
-        rows = conn.execute("select url, site_id, etag, last_modified from pages "
-                            "where is_report = 1 and gone_at is null").fetchall()
+        rows = conn.execute("select url, site_id, etag, last_modified, fetched_at from pages "
+                            "where gone_at is null").fetchall()
         conn.close()
     except sqlite3.Error:  # an archive from before these columns: nothing known yet
         return {}
-    return {url: {"site_id": site, "etag": etag, "last_modified": lm}
-            for url, site, etag, lm in rows if site in site_ids}
+    return {url: {"site_id": site, "etag": etag, "last_modified": lm, "fetched_at": fetched}
+            for url, site, etag, lm, fetched in rows if site in site_ids}
+
+
+def finished_sites(db_path: str | None) -> set[str]:
+    """Sites that a crawl has finished before: only their lists may be cut short when nothing is new
+    (after an interrupted first crawl, the older pages of a list may never have been read)."""
+    import sqlite3
+    from pathlib import Path
+
+    if not db_path or not Path(db_path).exists():
+        return set()
+    try:
+        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        rows = conn.execute("select distinct s.site_id from crawl_run_sites s join crawl_runs r on r.id = s.run_id "
+                            "where r.status = 'finished'").fetchall()
+        conn.close()
+    except sqlite3.Error:
+        return set()
+    return {r[0] for r in rows}
 
 
 def now() -> str:
@@ -57,6 +77,10 @@ class ReportsSpider(scrapy.Spider):
         self.platforms: dict[str, str] = {}
         self.list_pages: dict[str, int] = {}  # list responses read, per site
         self.list_requested: dict[str, int] = {}  # list requests made, per site (capped)
+        self.listed: dict[str, set[str]] = {}  # canonical URLs seen on the site's lists this run
+        self.incomplete: set[str] = set()  # sites whose lists were not read to the end this run
+        self.requested: set[str] = set()  # canonical URLs of article requests made this run
+        self.vanish_checked = False
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -70,6 +94,9 @@ class ReportsSpider(scrapy.Spider):
         spider.max_list_pages = crawler.settings.getint("NIANBAO_MAX_LIST_PAGES", 500)
         spider.progress = crawler.settings.getbool("NIANBAO_PROGRESS", False)
         spider.known = known_articles(crawler.settings.get("NIANBAO_DB"), set(spider.sites))
+        spider.known_sites = finished_sites(crawler.settings.get("NIANBAO_DB"))
+        spider.refetch_after = dt.timedelta(days=crawler.settings.getfloat("NIANBAO_REFETCH_DAYS", 7))
+        crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
         return spider
 
     async def start(self):
@@ -81,10 +108,34 @@ class ReportsSpider(scrapy.Spider):
             self.list_requested[site.site_id] = 0
             for url in site.start_urls:
                 yield self._list_request(site, url)
-        # Articles the archive holds are asked again (conditionally, after the lists): a report
-        # taken off its list still answers, or answers 404/410 and is marked gone.
+        # Known pages that are due are asked again (conditionally, after the lists), listed or not.
         for url, known in self.known.items():
-            yield self._article_request(known["site_id"], url, priority=-10)
+            if self._due(known):
+                yield self._article_request(known["site_id"], url, priority=-10)
+
+    def _due(self, known: dict) -> bool:
+        """A known page is re-fetched when its last fetch is older than NIANBAO_REFETCH_DAYS."""
+        try:
+            fetched = dt.datetime.fromisoformat(known["fetched_at"])
+        except (TypeError, ValueError):
+            return True
+        return dt.datetime.now(dt.timezone.utc) - fetched >= self.refetch_after
+
+    def on_idle(self, spider=None):
+        """When the lists are done: known pages that left a completely read list are asked again now,
+        so a deletion shows (404/410) the same night; a page that still answers counts as unlisted."""
+        if self.vanish_checked:
+            return
+        self.vanish_checked = True
+        scheduled = 0
+        for url, known in self.known.items():
+            site_id = known["site_id"]
+            if site_id in self.incomplete or url in self.listed.get(site_id, set()) or url in self.requested:
+                continue
+            self.crawler.engine.crawl(self._article_request(site_id, url, unlisted=True))
+            scheduled += 1
+        if scheduled:
+            raise DontCloseSpider
 
     def _list_request(self, site: registry.Site, url: str, method: str = "GET", body: bytes | None = None,
                       headers: dict | None = None) -> scrapy.Request:
@@ -110,9 +161,23 @@ class ReportsSpider(scrapy.Spider):
             yield CrawlError(site_id=site.site_id, url=response.url, kind="list_parse",
                              message=f"{name} adapter: {type(e).__name__}: {e}"[:500], at=now())
             return
+        fresh = 0
+        listed = self.listed.setdefault(site.site_id, set())
         for link in listing.links:
+            url = canonical_url(link.url)
+            listed.add(url)
+            known = self.known.get(url)
+            if known:
+                yield Listed(site_id=site.site_id, url=url, at=now())
+                if not self._due(known):
+                    continue
+            fresh += known is None
             yield self._article_request(site.site_id, link.url, list_url=response.url, list_title=link.title,
                                         list_date=link.date)
+        if listing.follow and listing.links and not fresh and site.site_id in self.known_sites:
+            # Lists are newest first: a page with nothing new means the rest is known too.
+            self.incomplete.add(site.site_id)
+            return
         for follow in listing.follow:
             if self.list_requested[site.site_id] >= self.max_list_pages:
                 yield CrawlError(site_id=site.site_id, url=follow.url, kind="list_cap",
@@ -124,6 +189,7 @@ class ReportsSpider(scrapy.Spider):
     def _article_request(self, site_id: str, url: str, priority: int = 0, **meta) -> scrapy.Request:
         """An article request; conditional (If-None-Match / If-Modified-Since) when the archive knows the URL."""
         headers = {}
+        self.requested.add(canonical_url(url))
         known = self.known.get(canonical_url(url))
         if known:
             if known.get("etag"):
@@ -135,6 +201,8 @@ class ReportsSpider(scrapy.Spider):
                                                        "handle_httpstatus_list": [304], **meta})
 
     def parse_article(self, response):
+        if response.meta.get("unlisted"):
+            yield Unlisted(site_id=response.meta["site_id"], url=canonical_url(response.url), at=now())
         if response.status == 304:
             yield NotModified(site_id=response.meta["site_id"], url=response.url, fetched_at=now())
             return
@@ -161,6 +229,8 @@ class ReportsSpider(scrapy.Spider):
             kind, message = "refused", "connection refused"
         else:
             kind, message = failure.type.__name__, str(failure.value)[:500]
+        if request.meta.get("role") == "list":
+            self.incomplete.add(site_id)  # a list page we could not read: no page counts as unlisted
         self.logger.warning("[%s] %s %s: %s", site_id, request.method, request.url, message)
         yield CrawlError(site_id=site_id, url=request.url, kind=kind, message=message, at=now(),
                          extra={"role": request.meta.get("role")})
