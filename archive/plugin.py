@@ -38,8 +38,18 @@ def _contains(text, query):
     return int(all(t in (text or "") for t in search.terms(query or "")))
 
 
+def _diff(old, new):
+    """A readable line diff of two versions' texts (unified, 1 line of context)."""
+    import difflib
+
+    lines = difflib.unified_diff((old or "").splitlines(), (new or "").splitlines(), "before", "after", n=1,
+                                 lineterm="")
+    return "\n".join(lines)
+
+
 @hookimpl
 def prepare_connection(conn):
+    conn.create_function("nianbao_diff", 2, _diff, deterministic=True)
     conn.create_function("nianbao_match", 1, _match, deterministic=True)
     conn.create_function("nianbao_contains", 2, _contains, deterministic=True)
     conn.create_function("nianbao_snippet", 2, lambda text, q: search.snippet(text, q or ""), deterministic=True)

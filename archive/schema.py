@@ -70,6 +70,24 @@ from bodies b, years""",
     "removed_reports": """
 select id, title, agency, province, city, county, report_year, url, first_seen_at, last_seen_at, gone_at
 from reports where gone_at is not null order by gone_at desc""",
+    # Texts that changed after they were first archived, newest first.
+    "recently_changed": """
+select v.report_id, r.title, r.agency, v.version, v.fetched_at, v.url
+from report_versions v join reports r on r.id = v.report_id
+where v.version > 1 order by v.fetched_at desc""",
+    # Per site: when a crawl last read it, and how many crawls in a row since then could not.
+    # A crawl "could not read" a site when it stored no page of it and recorded errors.
+    "site_health": """
+select s.site_id, s.name, s.platform, s.detected_platform,
+  (select max(r.finished_at) from crawl_run_sites c join crawl_runs r on r.id = c.run_id
+   where c.site_id = s.site_id and not (c.pages = 0 and c.errors > 0)) as last_success,
+  (select count(*) from crawl_run_sites c where c.site_id = s.site_id and c.pages = 0 and c.errors > 0
+   and c.run_id > coalesce((select max(c2.run_id) from crawl_run_sites c2 where c2.site_id = s.site_id
+                            and not (c2.pages = 0 and c2.errors > 0)), 0)) as consecutive_failures,
+  (select c.requests from crawl_run_sites c where c.site_id = s.site_id order by c.run_id desc limit 1)
+    as last_requests,
+  (select c.errors from crawl_run_sites c where c.site_id = s.site_id order by c.run_id desc limit 1) as last_errors
+from sites s order by consecutive_failures desc, s.site_id""",
     # How fresh the archive is: its size and its last crawl.
     "archive_status": """
 select (select count(*) from reports) as reports, (select count(*) from sightings) as sightings,

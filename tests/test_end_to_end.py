@@ -189,3 +189,28 @@ def test_every_response_is_raw_evidence_in_a_valid_warc(day1_archive, web1):
     assert out.returncode == 0 and out.stdout == web1.respond("GET", url).body
     missing = subprocess.run([_nianbao(), "raw", "99999", "--db", str(db)], capture_output=True, text=True, timeout=60)
     assert missing.returncode == 1 and "no report 99999" in missing.stderr
+
+
+def test_nightly_views_after_day_two(day1_archive, proxy1, web2):
+    import asyncio
+
+    from archive.serve import app
+
+    tmp, registry, db, _ = day1_archive
+    copy = tmp / "views.db"
+    shutil.copy(db, copy)
+    with SampleServer(web2) as server:
+        _crawl(server.proxy_url, registry, copy, "--refetch-days", "0")
+    client = app(copy).client
+
+    def get(path):
+        return asyncio.run(client.get(path)).json()
+
+    changed = get("/nianbao/recently_changed.json?_shape=array")
+    assert len(changed) == 1 and changed[0]["version"] == 2
+    diff = get(f"/nianbao/version_diff.json?report_id={changed[0]['report_id']}&_shape=array")
+    assert [d["version"] for d in diff] == [1, 2] and diff[1]["changes"].startswith("--- before")
+    assert len(get("/nianbao/removed_reports.json?_shape=array")) == 1
+    health = get("/nianbao/site_health.json?_shape=array")
+    assert len(health) == len(web2.world.sites) and all(h["last_success"] and h["consecutive_failures"] == 0
+                                                          for h in health)
