@@ -118,3 +118,13 @@ def test_not_modified_updates_last_seen(archive):
     archive.record_page(url="http://a.test/1", site_id="s1", status=200, fetched_at="t1", record=_record(), etag='"x"')
     assert archive.record_not_modified("http://a.test/1", "t9") == "unchanged"
     assert archive.db["reports"].get(1)["last_seen_at"] == "t9" and archive.db["pages"].get("http://a.test/1")["etag"] == '"x"'
+
+
+def test_unlisted_for_n_runs_is_gone_and_listing_resets_the_count(archive):
+    archive.record_page(url="http://a.test/1", site_id="s1", status=200, fetched_at="t1", record=_record(),
+                        list_url="http://a.test/")
+    assert not archive.record_unlisted("http://a.test/1", "t2", gone_after=2)
+    archive.record_listed("http://a.test/1")
+    assert not archive.record_unlisted("http://a.test/1", "t3", gone_after=2)
+    assert archive.record_unlisted("http://a.test/1", "t4", gone_after=2)
+    assert archive.db["reports"].get(1)["gone_at"] == "t4"

@@ -187,6 +187,10 @@ def test_every_response_is_raw_evidence_in_a_valid_warc(day1_archive, web1):
     report_id, url = d.execute("select id, url from reports order by id limit 1").fetchone()
     out = subprocess.run([_nianbao(), "raw", str(report_id), "--db", str(db)], capture_output=True, timeout=60)
     assert out.returncode == 0 and out.stdout == web1.respond("GET", url).body
+    warc_file, offset = d.execute("select warc_file, warc_offset from reports where id = ?", [report_id]).fetchone()
+    replay = subprocess.run([str(bin_dir / "warcio"), "extract", "--payload", str(tmp / "warc" / warc_file), str(offset)],
+                            capture_output=True, timeout=60)
+    assert replay.returncode == 0 and replay.stdout == out.stdout  # warcio's own tool reads the same record
     missing = subprocess.run([_nianbao(), "raw", "99999", "--db", str(db)], capture_output=True, text=True, timeout=60)
     assert missing.returncode == 1 and "no report 99999" in missing.stderr
 
