@@ -1,0 +1,124 @@
+"""Load on the served archive: 20 clients, each pausing 100 ms between requests, for 60 s.
+
+The mix is what journalists do: searches (table ``_search`` and the ranked canned query),
+facets, report pages and one-page CSV exports, against a synthetic archive of 20,000
+reports (as ``search_speed.py`` builds it) served by ``nianbao serve`` on 127.0.0.1. Prints
+requests served, errors and p50/p95 latency. Target (hostile-web issue): zero errors, p95 < 1 s.
+    python benchmarks/serve_load.py [--reports 20000] [--clients 20] [--seconds 60]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from search_speed import build, paragraphs  # noqa: E402
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def requests_mix(rng: random.Random, terms: list[str], n_reports: int) -> str:
+    kind = rng.random()
+    term = urllib.parse.quote(rng.choice(terms))
+    if kind < 0.35:
+        return f"/nianbao/reports.json?_search={term}&_col=title&_col=report_year"
+    if kind < 0.5:
+        return f"/nianbao/search.json?q={term}&_shape=array"
+    if kind < 0.7:
+        return "/nianbao/reports?_facet=report_year&_col=title"
+    if kind < 0.9:
+        return f"/nianbao/reports/{rng.randint(1, n_reports)}"
+    return f"/nianbao/reports.csv?_search={term}&_col=title&_size=50"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--reports", type=int, default=20000)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=60)
+    args = parser.parse_args()
+    pool = paragraphs()
+    rng = random.Random(3)
+    terms = []
+    for _ in range(200):
+        text = rng.choice(pool)
+        size = rng.choice((2, 3, 4))
+        start = rng.randrange(0, max(1, len(text) - size))
+        if len(text[start:start + size].strip()) == size:
+            terms.append(text[start:start + size])
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "load.db"
+        build(db, args.reports, 5000, pool)
+        port = free_port()
+        nianbao = shutil.which("nianbao", path=str(Path(sys.executable).parent)) or "nianbao"
+        env = {k: v for k, v in os.environ.items() if k.lower() not in ("http_proxy", "https_proxy")}
+        server = subprocess.Popen([nianbao, "serve", "--db", str(db), "--port", str(port)], env=env,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        base = f"http://127.0.0.1:{port}"
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        for _ in range(200):
+            try:
+                opener.open(base + "/-/versions.json", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.1)
+        latencies: list[float] = []
+        errors: list[str] = []
+        lock = threading.Lock()
+        deadline = time.monotonic() + args.seconds
+
+        def client(seed: int) -> None:
+            r = random.Random(seed)
+            while time.monotonic() < deadline:
+                path = requests_mix(r, terms, args.reports)
+                started = time.perf_counter()
+                try:
+                    with opener.open(base + path, timeout=30) as response:
+                        response.read()
+                    ok = True
+                except (urllib.error.URLError, OSError) as e:
+                    ok = False
+                    with lock:
+                        errors.append(f"{path}: {e}")
+                elapsed = time.perf_counter() - started
+                if ok:
+                    with lock:
+                        latencies.append(elapsed)
+                time.sleep(0.1)
+
+        threads = [threading.Thread(target=client, args=(i,)) for i in range(args.clients)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        server.terminate()
+        server.wait(timeout=10)
+    latencies.sort()
+    p95 = latencies[max(0, int(len(latencies) * 0.95) - 1)] if latencies else float("nan")
+    print(f"{args.reports} reports, {args.clients} clients x {args.seconds:.0f}s (100 ms pause): "
+          f"{len(latencies)} requests served, {len(errors)} errors, "
+          f"p50 {statistics.median(latencies) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms (target: 0 errors, p95 < 1000 ms)")
+    for e in errors[:5]:
+        print("  error:", e)
+
+
+if __name__ == "__main__":
+    main()
