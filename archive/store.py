@@ -8,6 +8,7 @@ changes no counts and a crash leaves no half-written page.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections import Counter
 from pathlib import Path
@@ -19,6 +20,33 @@ from . import schema, search
 
 def utcnow() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def _insert(db: sqlite_utils.Database, table: str, row: dict) -> int:
+    """INSERT in raw SQL: sqlite-utils' own insert commits (``with conn:``) and would end our transaction."""
+    cols = list(row)
+    cursor = db.execute(f"insert into [{table}] ({', '.join(f'[{c}]' for c in cols)}) "
+                        f"values ({', '.join('?' for _ in cols)})", [row[c] for c in cols])
+    return cursor.lastrowid
+
+
+def _update(db: sqlite_utils.Database, table: str, pk: str, key, fields: dict) -> None:
+    """UPDATE in raw SQL, inside the caller's transaction (see ``_insert``)."""
+    db.execute(f"update [{table}] set {', '.join(f'[{c}] = ?' for c in fields)} where [{pk}] = ?",
+               [*fields.values(), key])
+
+
+@contextlib.contextmanager
+def transaction(db: sqlite_utils.Database):
+    """BEGIN IMMEDIATE … COMMIT, rolled back on any error. Explicit, because sqlite-utils commits
+    after a statement run outside an open transaction, which would split a page's rows."""
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        db.conn.rollback()
+        raise
+    db.conn.commit()
 
 
 class Archive:
@@ -38,16 +66,16 @@ class Archive:
     # -- sites and runs ------------------------------------------------------------------------
 
     def upsert_sites(self, rows: list[dict]) -> None:
-        with self.db.conn:
+        with transaction(self.db):
             for row in rows:
                 self.db["sites"].upsert(row, pk="site_id", alter=True)
 
     def set_detected_platform(self, site_id: str, platform: str) -> None:
-        with self.db.conn:
+        with transaction(self.db):
             self.db["sites"].update(site_id, {"detected_platform": platform})
 
     def start_run(self, sites: int) -> int:
-        with self.db.conn:
+        with transaction(self.db):
             # A run still "running" when a new one starts was killed: the lock guarantees it is not alive.
             self.db.execute("update crawl_runs set status = 'interrupted' where status = 'running'")
             return self.db["crawl_runs"].insert({"started_at": utcnow(), "status": "running", "sites": sites}).last_pk
@@ -57,12 +85,12 @@ class Archive:
         row = {"finished_at": utcnow(), "status": status, "requests": requests, "pages": c["pages"],
                "reports_new": c["new"], "reports_changed": c["changed"], "reports_unchanged": c["unchanged"],
                "sightings_new": c["sighting"], "rejected": c["rejected"], "errors": c["errors"], "gone": c["gone"]}
-        with self.db.conn:
+        with transaction(self.db):
             self.db["crawl_runs"].update(run_id, row)
         return self.db["crawl_runs"].get(run_id)
 
     def record_error(self, run_id: int | None, site_id: str, url: str, kind: str, message: str, at: str) -> None:
-        with self.db.conn:
+        with transaction(self.db):
             self.db["crawl_errors"].insert({"run_id": run_id, "site_id": site_id or None, "url": url, "kind": kind,
                                             "message": message, "at": at})
         self.counts["errors"] += 1
@@ -71,7 +99,7 @@ class Archive:
 
     def record_not_modified(self, url: str, fetched_at: str) -> str:
         """A known page answered 304: it and its report were seen again, unchanged."""
-        with self.db.conn:
+        with transaction(self.db):
             self.db.execute("update pages set fetched_at = ? where url = ?", [fetched_at, url])
             self.db.execute("update sightings set last_seen_at = ? where url = ?", [fetched_at, url])
             self.db.execute("update reports set last_seen_at = ? where id in "
@@ -81,13 +109,13 @@ class Archive:
 
     def record_listed(self, url: str) -> None:
         """A known page is still on its list (not re-fetched: not yet due)."""
-        with self.db.conn:
+        with transaction(self.db):
             self.db.execute("update pages set unlisted_runs = 0 where url = ?", [url])
         self.counts["listed"] += 1
 
     def record_unlisted(self, url: str, at: str, gone_after: int) -> bool:
         """A page off its list for one more run; gone once that has lasted ``gone_after`` runs."""
-        with self.db.conn:
+        with transaction(self.db):
             self.db.execute("update pages set unlisted_runs = coalesce(unlisted_runs, 0) + 1 where url = ?", [url])
             row = self.db.execute("select unlisted_runs from pages where url = ?", [url]).fetchone()
         return bool(row and row[0] >= gone_after and self.record_gone(url, at))
@@ -95,7 +123,7 @@ class Archive:
     def record_gone(self, url: str, at: str) -> bool:
         """A known URL answered 404/410: the sighting is gone, and the report when all its sightings are.
         Nothing is deleted. Returns whether the URL was a known sighting."""
-        with self.db.conn:
+        with transaction(self.db):
             cursor = self.db.execute("update sightings set gone_at = ? where url = ? and gone_at is null", [at, url])
             if not cursor.rowcount:
                 return False
@@ -111,10 +139,10 @@ class Archive:
                     warc: tuple[str, int] | None = None) -> str:
         """Store one processed page; returns what it was: new | sighting | unchanged | changed | rejected."""
         self._warc = warc or (None, None)
-        with self.db.conn:
+        with transaction(self.db):
             outcome, report_id = self._record(url, site_id, fetched_at, record, list_url, list_title)
             previous = self.db["pages"].get(url) if self._has_page(url) else None
-            self.db["pages"].upsert({
+            page = {
                 "url": url, "site_id": site_id, "is_report": int(record.is_report),
                 "reject_reason": record.reject_reason, "reason": record.reason, "title": record.title,
                 "report_id": report_id, "content_hash": record.content_hash, "status": status,
@@ -123,7 +151,11 @@ class Archive:
                 "etag": etag, "last_modified": last_modified, "gone_at": None,
                 "unlisted_runs": (previous or {}).get("unlisted_runs") or 0 if not list_url else 0,
                 "warc_file": self._warc[0], "warc_offset": self._warc[1],
-            }, pk="url")
+            }
+            if previous:
+                _update(self.db, "pages", "url", url, {k: v for k, v in page.items() if k != "url"})
+            else:
+                _insert(self.db, "pages", page)
             if report_id is not None:  # seen again: back if it had been gone
                 self.db.execute("update sightings set gone_at = null where url = ?", [url])
                 self.db.execute("update reports set gone_at = null where id = ?", [report_id])
@@ -141,13 +173,13 @@ class Archive:
         sighting = next(db["sightings"].rows_where("url = ?", [url], limit=1), None)
         same_text = next(db["reports"].rows_where("content_hash = ?", [record.content_hash], limit=1), None)
         if sighting and same_text and sighting["report_id"] == same_text["id"]:
-            db["sightings"].update(sighting["id"], {"last_seen_at": fetched_at})
-            db["reports"].update(same_text["id"], {"last_seen_at": fetched_at})
+            _update(db, "sightings", "id", sighting["id"], {"last_seen_at": fetched_at})
+            _update(db, "reports", "id", same_text["id"], {"last_seen_at": fetched_at})
             return "unchanged", same_text["id"]
         if sighting and not same_text and self._sightings_of(sighting["report_id"]) == 1:
             # The text at a known URL changed: the report's current text is the new one.
-            db["reports"].update(sighting["report_id"], {**self._report_fields(record), "last_seen_at": fetched_at})
-            db["sightings"].update(sighting["id"], {"last_seen_at": fetched_at})
+            _update(db, "reports", "id", sighting["report_id"], {**self._report_fields(record), "last_seen_at": fetched_at})
+            _update(db, "sightings", "id", sighting["id"], {"last_seen_at": fetched_at})
             search.index_report(db, sighting["report_id"], record.title, record.text)
             self._add_version(sighting["report_id"], url, fetched_at, record)
             return "changed", sighting["report_id"]
@@ -155,9 +187,9 @@ class Archive:
             report_id = same_text["id"]
             outcome = "sighting"
         else:
-            report_id = db["reports"].insert({**self._report_fields(record), "url": url, "site_id": site_id,
-                                              "first_seen_at": fetched_at, "last_seen_at": fetched_at,
-                                              "sightings": 0}).last_pk
+            report_id = _insert(db, "reports", {**self._report_fields(record), "url": url, "site_id": site_id,
+                                                "first_seen_at": fetched_at, "last_seen_at": fetched_at,
+                                                "sightings": 0})
             search.index_report(db, report_id, record.title, record.text)
             self._add_version(report_id, url, fetched_at, record)
             outcome = "new"
@@ -165,11 +197,11 @@ class Archive:
             # A known URL now carries another text while the report's other copies keep theirs:
             # this URL's text is split off (a new or another known report), the others stay.
             previous = sighting["report_id"]
-            db["sightings"].update(sighting["id"], {"report_id": report_id, "last_seen_at": fetched_at})
+            _update(db, "sightings", "id", sighting["id"], {"report_id": report_id, "last_seen_at": fetched_at})
             self._count_sightings(previous)
             outcome = "changed"
         else:
-            db["sightings"].insert({"report_id": report_id, "url": url, "site_id": site_id, "list_url": list_url,
+            _insert(db, "sightings", {"report_id": report_id, "url": url, "site_id": site_id, "list_url": list_url,
                                     "list_title": list_title, "published_date": record.published_date,
                                     "source": record.source, "first_seen_at": fetched_at,
                                     "last_seen_at": fetched_at})
@@ -182,13 +214,13 @@ class Archive:
         number = db.execute("select coalesce(max(version), 0) + 1 from report_versions where report_id = ?",
                             [report_id]).fetchone()[0]
         warc_file, warc_offset = getattr(self, "_warc", (None, None))
-        db["report_versions"].insert({"report_id": report_id, "version": number, "fetched_at": fetched_at, "url": url,
+        _insert(db, "report_versions", {"report_id": report_id, "version": number, "fetched_at": fetched_at, "url": url,
                                       "content_hash": record.content_hash, "title": record.title, "text": record.text,
                                       "warc_file": warc_file, "warc_offset": warc_offset})
-        db["reports"].update(report_id, {"versions": number, "warc_file": warc_file, "warc_offset": warc_offset})
+        _update(db, "reports", "id", report_id, {"versions": number, "warc_file": warc_file, "warc_offset": warc_offset})
 
     def record_run_sites(self, run_id: int, rows: list[dict]) -> None:
-        with self.db.conn:
+        with transaction(self.db):
             for row in rows:
                 self.db["crawl_run_sites"].insert({"run_id": run_id, **row})
 

@@ -128,3 +128,15 @@ def test_unlisted_for_n_runs_is_gone_and_listing_resets_the_count(archive):
     assert not archive.record_unlisted("http://a.test/1", "t3", gone_after=2)
     assert archive.record_unlisted("http://a.test/1", "t4", gone_after=2)
     assert archive.db["reports"].get(1)["gone_at"] == "t4"
+
+
+def test_a_page_is_stored_all_or_nothing(archive, monkeypatch):
+    from archive import search
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("disk gone")
+
+    monkeypatch.setattr(search, "index_report", fail)
+    with pytest.raises(RuntimeError):
+        archive.record_page(url="http://a.test/1", site_id="s1", status=200, fetched_at="t1", record=_record())
+    assert _counts(archive) == {"reports": 0, "sightings": 0, "pages": 0}
