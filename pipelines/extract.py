@@ -90,10 +90,14 @@ def _text_lines(el) -> list[str]:
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 
 
+def strip_xml_declaration(text: str) -> str:
+    """lxml refuses a str that declares an encoding (XHTML templates start with <?xml … encoding=…?>)."""
+    return _XML_DECLARATION.sub("", text or "")
+
+
 def parse(html_text: str):
     """An lxml document, or None for text that is not HTML at all."""
-    # lxml refuses a str that declares an encoding (XHTML templates start with <?xml … encoding=…?>).
-    html_text = _XML_DECLARATION.sub("", html_text)
+    html_text = strip_xml_declaration(html_text)
     if not html_text.strip():
         return None
     try:

@@ -15,9 +15,9 @@ import lxml.html
 from lxml import etree
 
 from pipelines.dates import find_dates
+from pipelines.extract import strip_xml_declaration
 
 _SPACE = re.compile(r"\s+")
-_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 MAX_FOLLOW = 2000  # list pages one response may announce; a page claiming more is a trap or a typo
 _SHORT_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
 
@@ -47,7 +47,7 @@ class Listing:
 
 def fragment(html_text: str):
     """An lxml tree of a page or fragment, or None when there is nothing to parse."""
-    html_text = _XML_DECLARATION.sub("", html_text or "")
+    html_text = strip_xml_declaration(html_text)
     if not html_text.strip():
         return None
     try:
