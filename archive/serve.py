@@ -17,6 +17,7 @@ METADATA = Path(__file__).resolve().parent.parent / "datasette-metadata.json"
 TEMPLATES = Path(__file__).resolve().parent / "templates"  # row-nianbao-reports.html: the report page
 DB_NAME = "nianbao"
 SETTINGS = {"sql_time_limit_ms": 3000, "max_returned_rows": 1000, "facet_time_limit_ms": 500,
+            "suggest_facets": False,  # suggestions query every column (5,000-character texts included) per page
             "allow_download": True, "default_page_size": 50, "num_sql_threads": 3}
 
 
