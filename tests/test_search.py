@@ -120,3 +120,15 @@ def test_queries_without_terms_find_nothing(archive):
         where, params = search.where_clause(query)
         assert archive.db.execute(f"select count(*) from reports where {where}", params).fetchone()[0] == 0
     assert search.terms("政府\\信息") == ["政府\\信息"]
+
+
+def test_charts_and_coverage_pages(archive):
+    page = _get(archive, "/-/dashboards/reports")
+    assert page.status_code == 200 and "per-year" in page.text and "vega" in page.text
+    chart = _get(archive, "/nianbao/reports_per_year.json?_shape=array").json()
+    assert sum(r["reports"] for r in chart) == archive.db["reports"].count
+    coverage = _get(archive, "/nianbao/coverage.json?_shape=array&_size=max").json()
+    found = {(r["agency"], r["report_year"]) for r in coverage if r["status"] == "found"}
+    assert found == {(r[0], r[1]) for r in archive.db.execute(
+        "select agency, report_year from reports where agency is not null and report_year >= 2008")}
+    assert any(r["status"] == "missing" for r in coverage)
