@@ -36,6 +36,22 @@ def app(db_path: str | Path) -> Datasette:
     return ds
 
 
+def wait_until_serving(base_url: str, seconds: float = 20) -> bool:
+    """Poll a starting ``nianbao serve`` (bypassing any proxy) until it answers; False if it never does."""
+    import time
+    import urllib.request
+
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            opener.open(base_url + "/-/versions.json", timeout=2).read()
+            return True
+        except OSError:
+            time.sleep(0.1)
+    return False
+
+
 def serve(db_path: str | Path, port: int = 8001, host: str = "127.0.0.1") -> None:
     import uvicorn
 

@@ -141,7 +141,7 @@ class Archive:
         self._warc = warc or (None, None)
         with transaction(self.db):
             outcome, report_id = self._record(url, site_id, fetched_at, record, list_url, list_title)
-            previous = self.db["pages"].get(url) if self._has_page(url) else None
+            previous = next(self.db["pages"].rows_where("url = ?", [url], limit=1), None)
             page = {
                 "url": url, "site_id": site_id, "is_report": int(record.is_report),
                 "reject_reason": record.reject_reason, "reason": record.reason, "title": record.title,
@@ -162,9 +162,6 @@ class Archive:
         self.counts["pages"] += 1
         self.counts[outcome] += 1
         return outcome
-
-    def _has_page(self, url: str) -> bool:
-        return bool(self.db.execute("select 1 from pages where url = ?", [url]).fetchone())
 
     def _record(self, url, site_id, fetched_at, record, list_url, list_title) -> tuple[str, int | None]:
         if not record.is_report or not record.content_hash:

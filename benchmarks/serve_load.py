@@ -28,6 +28,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from search_speed import build, paragraphs  # noqa: E402
 
+from archive.serve import wait_until_serving  # noqa: E402
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -74,12 +76,8 @@ def main() -> None:
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         base = f"http://127.0.0.1:{port}"
         opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-        for _ in range(200):
-            try:
-                opener.open(base + "/-/versions.json", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.1)
+        if not wait_until_serving(base):
+            raise SystemExit("nianbao serve did not start")
         latencies: list[float] = []
         errors: list[str] = []
         lock = threading.Lock()

@@ -49,9 +49,17 @@ def identity_hash(title: str | None, text: str, attachments: list[dict]) -> str:
     return dedupe.content_hash(f"{title or ''}\n{text}\n{files}")
 
 
-def decide(decoded: encoding.Decoded, ex: extract.Extracted, meta: metadata.Metadata) -> classify.Decision:
-    """Classify, unless the text is garbage: mojibake is recorded as such, never archived as a report."""
+def encoding_problem(decoded: encoding.Decoded, ex: extract.Extracted) -> str | None:
+    """"mojibake" (undecodable or garbled text), "mismatch" (the declared charset was wrong), or None."""
     if decoded.mojibake or encoding.is_mojibake(ex.text):
+        return "mojibake"
+    return "mismatch" if decoded.mismatch else None
+
+
+def decide(decoded: encoding.Decoded, ex: extract.Extracted, meta: metadata.Metadata,
+           problem: str | None = None) -> classify.Decision:
+    """Classify, unless the text is garbage: mojibake is recorded as such, never archived as a report."""
+    if (problem or encoding_problem(decoded, ex)) == "mojibake":
         return classify.Decision(False, f"text could not be decoded (declared {decoded.declared or 'nothing'}; "
                                         "tried utf-8 and gb18030): recorded, not archived")
     if not ex.text.strip():
@@ -60,9 +68,8 @@ def decide(decoded: encoding.Decoded, ex: extract.Extracted, meta: metadata.Meta
 
 
 def build_record(decoded: encoding.Decoded, ex: extract.Extracted, meta: metadata.Metadata,
-                 decision: classify.Decision) -> PageRecord:
-    problem = "mojibake" if decoded.mojibake or encoding.is_mojibake(ex.text) else (
-        "mismatch" if decoded.mismatch else None)
+                 decision: classify.Decision, problem: str | None = None) -> PageRecord:
+    problem = problem or encoding_problem(decoded, ex)
     return PageRecord(
         is_report=decision.is_report, reject_reason=None if decision.is_report else decision.reason,
         reason=decision.reason, title=meta.title, agency=meta.agency, source=meta.source,
@@ -81,4 +88,5 @@ def process(body: bytes, url: str | None = None, content_type: str | None = None
     decoded = encoding.decode(body, content_type)
     ex = extract.extract(decoded.text, url)
     meta = metadata.metadata(ex, ex.text, list_title, list_date, site_adcode, site_agency)
-    return build_record(decoded, ex, meta, decide(decoded, ex, meta))
+    problem = encoding_problem(decoded, ex)
+    return build_record(decoded, ex, meta, decide(decoded, ex, meta, problem), problem)

@@ -64,8 +64,9 @@ class ClassifyStage(_Stage):
     """Annual report or not, with the reason (``pipelines.classify``)."""
 
     def stage(self, item):
-        item.decision = page.decide(item.decoded, item.extracted, item.metadata)
-        item.record = page.build_record(item.decoded, item.extracted, item.metadata, item.decision)
+        problem = page.encoding_problem(item.decoded, item.extracted)
+        item.decision = page.decide(item.decoded, item.extracted, item.metadata, problem)
+        item.record = page.build_record(item.decoded, item.extracted, item.metadata, item.decision, problem)
 
 
 class DedupeStage(_Stage):

@@ -13,10 +13,11 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+
+from archive.serve import wait_until_serving
 
 CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
 if not (CHROMIUM and DRIVER):
@@ -44,13 +45,7 @@ def server(sample_archive):
     proc = subprocess.Popen([nianbao, "serve", "--db", str(sample_archive), "--port", str(port)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    for _ in range(100):
-        try:
-            opener.open(base + "/-/versions.json", timeout=2)
-            break
-        except OSError:
-            time.sleep(0.2)
+    assert wait_until_serving(base), "nianbao serve did not start"
     yield base
     proc.terminate()
     proc.wait(timeout=10)

@@ -8,13 +8,13 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 import sqlite_utils
 
+from archive.serve import wait_until_serving
 from crawler import samples
 from crawler.samples.server import SampleServer
 
@@ -142,12 +142,7 @@ def test_serve_publishes_the_archive_as_database_nianbao(day1_archive):
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     try:
         base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                opener.open(base + "/-/versions.json", timeout=2).read()
-                break
-            except OSError:
-                time.sleep(0.2)
+        assert wait_until_serving(base), "nianbao serve did not start"
         reports = json.loads(opener.open(base + "/nianbao/reports.json?_shape=array&_size=max", timeout=10).read())
         assert len(reports) == sqlite_utils.Database(db)["reports"].count
         meta = json.loads(opener.open(base + "/-/metadata.json", timeout=10).read())

@@ -318,7 +318,7 @@ def _slots(rng: random.Random, ctx: DocContext) -> dict:
             units = f"各乡镇（街道）和{unit}直各部门"
             upper = f"{city}人民政府办公室" if city != ctx.place else "市政府办公室"
         gov = "行署" if unit == "地区" else f"{unit}政府"
-        s.update(scope=f"全{unit}", we=f"我{unit}", self=f"本级政府", gov=gov, field="政府信息公开",
+        s.update(scope=f"全{unit}", we=f"我{unit}", self="本级政府", gov=gov, field="政府信息公开",
                  units=units, upper=upper, meeting=f"{gov}常务会议",
                  hall=f"{unit}政务服务中心", site=f"{ctx.place}人民政府门户网站",
                  nm=f"“{short}发布”微信公众号", lookup=f"{unit}档案馆、{unit}图书馆",

@@ -26,20 +26,26 @@ from pipelines.dedupe import canonical_url
 from pipelines.encoding import decode
 
 
-def known_articles(db_path: str | None, site_ids: set[str]) -> dict[str, dict]:
-    """Report pages the archive already holds for these sites, with their validators (ETag, Last-Modified)."""
+def _read_archive(db_path: str | None, sql: str) -> list[tuple]:
+    """Rows from the archive, opened read-only; none when it does not exist or predates the columns."""
     import sqlite3
     from pathlib import Path
 
     if not db_path or not Path(db_path).exists():
-        return {}
+        return []
     try:
         conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
-        rows = conn.execute("select url, site_id, etag, last_modified, fetched_at from pages "
-                            "where gone_at is null").fetchall()
-        conn.close()
-    except sqlite3.Error:  # an archive from before these columns: nothing known yet
-        return {}
+        try:
+            return conn.execute(sql).fetchall()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return []
+
+
+def known_articles(db_path: str | None, site_ids: set[str]) -> dict[str, dict]:
+    """Pages the archive already holds for these sites, with their validators (ETag, Last-Modified)."""
+    rows = _read_archive(db_path, "select url, site_id, etag, last_modified, fetched_at from pages where gone_at is null")
     return {url: {"site_id": site, "etag": etag, "last_modified": lm, "fetched_at": fetched}
             for url, site, etag, lm, fetched in rows if site in site_ids}
 
@@ -47,18 +53,8 @@ def known_articles(db_path: str | None, site_ids: set[str]) -> dict[str, dict]:
 def finished_sites(db_path: str | None) -> set[str]:
     """Sites that a crawl has finished before: only their lists may be cut short when nothing is new
     (after an interrupted first crawl, the older pages of a list may never have been read)."""
-    import sqlite3
-    from pathlib import Path
-
-    if not db_path or not Path(db_path).exists():
-        return set()
-    try:
-        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
-        rows = conn.execute("select distinct s.site_id from crawl_run_sites s join crawl_runs r on r.id = s.run_id "
-                            "where r.status = 'finished'").fetchall()
-        conn.close()
-    except sqlite3.Error:
-        return set()
+    rows = _read_archive(db_path, "select distinct s.site_id from crawl_run_sites s join crawl_runs r "
+                                  "on r.id = s.run_id where r.status = 'finished'")
     return {r[0] for r in rows}
 
 
@@ -189,8 +185,9 @@ class ReportsSpider(scrapy.Spider):
     def _article_request(self, site_id: str, url: str, priority: int = 0, **meta) -> scrapy.Request:
         """An article request; conditional (If-None-Match / If-Modified-Since) when the archive knows the URL."""
         headers = {}
-        self.requested.add(canonical_url(url))
-        known = self.known.get(canonical_url(url))
+        canonical = canonical_url(url)
+        self.requested.add(canonical)
+        known = self.known.get(canonical)
         if known:
             if known.get("etag"):
                 headers["If-None-Match"] = known["etag"]
