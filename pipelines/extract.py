@@ -20,6 +20,8 @@ import lxml.html
 import trafilatura
 from lxml import etree
 
+from .grid import Grid, html_grid
+
 # Content containers of the CMS families, most specific first.
 CONTENT_SELECTORS = (
     "#UCAP-CONTENT", ".TRS_Editor", "#zoom", "#ivs_content", ".Custom_UnionStyle", "#Zoom", ".pages_content",
@@ -42,6 +44,7 @@ class Extracted:
     header_text: str = ""  # the page text before the body: 发布时间/来源 lines live there
     links: list[tuple[str, str]] = field(default_factory=list)  # (href, text) inside the body
     attachments: list[dict] = field(default_factory=list)  # {"url", "text"}: linked files anywhere on the page
+    tables: list[Grid] = field(default_factory=list)  # the body's data tables, merged cells copied out
 
 
 def clean(text: str) -> str:
@@ -147,7 +150,17 @@ def extract(html_text: str, url: str | None = None) -> Extracted:
         heading = _heading(doc, None)
         header_text = "\n".join(_text_lines(doc.body))[:3000] if doc.body is not None else ""
     return Extracted(text=text, container=selector, meta=meta, html_title=html_title, heading=heading,
-                     header_text=header_text, links=links, attachments=attachments)
+                     header_text=header_text, links=links, attachments=attachments,
+                     tables=data_tables(body if body is not None else doc))
+
+
+MAX_TABLES = 40
+
+
+def data_tables(root) -> list[Grid]:
+    """The tables under ``root`` that hold no other table (a layout table around a data table
+    would read as one cell holding everything)."""
+    return [html_grid(t) for t in root.iter("table") if not t.xpath(".//table")][:MAX_TABLES]
 
 
 def _attachments(doc, base_url: str | None) -> list[dict]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from . import classify, dedupe, encoding, extract, metadata
+from . import classify, dedupe, encoding, extract, metadata, stats
 
 
 @dataclass
@@ -33,6 +33,7 @@ class PageRecord:
     content_hash: str | None
     encoding: str
     encoding_problem: str | None  # "mismatch" (declared charset wrong) or "mojibake" (undecodable)
+    stats: dict | None = None  # the standard tables as canonical cells (``pipelines.stats``), None without tables
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -78,7 +79,13 @@ def build_record(decoded: encoding.Decoded, ex: extract.Extracted, meta: metadat
         published_date=meta.published_date.isoformat() if meta.published_date else None,
         site_name=meta.site_name, attachments=ex.attachments, text=ex.text,
         content_hash=identity_hash(meta.title, ex.text, ex.attachments) if ex.text else None,
-        encoding=decoded.encoding, encoding_problem=problem)
+        encoding=decoded.encoding, encoding_problem=problem,
+        stats=read_stats(ex.tables, meta.report_year, "page"))
+
+
+def read_stats(grids, report_year: int | None, source: str) -> dict | None:
+    parsed = stats.parse(grids, report_year, source)
+    return parsed.as_dict() if parsed else None
 
 
 def process(body: bytes, url: str | None = None, content_type: str | None = None, *, list_title: str | None = None,

@@ -1,0 +1,126 @@
+"""Tables as grids: every source of a table (HTML, DOCX, PDF, spreadsheet) becomes rows of strings.
+
+A merged cell is copied into every grid position it covers, so a row always has the label of
+the group it belongs to (``三、本年度办理结果`` spans twenty rows in the template) and a column
+always has its header. Everything downstream (``pipelines.stats``) works on grids only, so the
+template's labels are mapped once, whatever the file format was.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+Grid = list[list[str]]
+
+_SPACE = re.compile(r"[\s\u00a0\u3000]+")
+_MAX_SPAN = 100  # a rowspan="9999" on a broken page must not make a million-cell grid
+
+
+def _cell_text(text: str | None) -> str:
+    return _SPACE.sub(" ", text or "").strip()
+
+
+def _span(value: str | None) -> int:
+    try:
+        return max(1, min(int(str(value).strip() or 1), _MAX_SPAN))
+    except ValueError:
+        return 1
+
+
+def html_grid(table) -> Grid:
+    """An lxml ``<table>`` element as a grid, rowspan and colspan expanded.
+
+    Nested tables are left to their own call: only this table's rows count.
+    """
+    rows = [tr for tr in table.iter("tr") if _owner(tr) is table]
+    grid: dict[tuple[int, int], str] = {}
+    width = 0
+    for r, tr in enumerate(rows):
+        c = 0
+        for td in tr:
+            if not isinstance(td.tag, str) or td.tag not in ("td", "th"):
+                continue
+            while (r, c) in grid:
+                c += 1
+            text = _cell_text(td.text_content())
+            for dr in range(_span(td.get("rowspan"))):
+                if r + dr >= len(rows):
+                    break
+                for dc in range(_span(td.get("colspan"))):
+                    grid.setdefault((r + dr, c + dc), text)
+            c += _span(td.get("colspan"))
+            width = max(width, c)
+    return [[grid.get((r, c), "") for c in range(width)] for r in range(len(rows))]
+
+
+def _owner(tr):
+    for parent in tr.iterancestors("table"):
+        return parent
+    return None
+
+
+def docx_grids(data: bytes) -> list[Grid]:
+    """Every table of a DOCX file; python-docx repeats a merged cell in each position it covers."""
+    import docx  # python-docx (MIT): reads the document body, tables included
+
+    document = docx.Document(io.BytesIO(data))
+    return [[[_cell_text(cell.text) for cell in row.cells] for row in table.rows] for table in document.tables]
+
+
+def pdf_grids(data: bytes, max_pages: int = 60) -> list[Grid]:
+    """Ruled tables of a PDF (pdfplumber finds them from the drawn lines).
+
+    pdfplumber gives None for the grid positions a merged cell covers; each is filled with the
+    text of the drawn cell that contains it, so merged cells behave as in HTML. A table broken
+    over a page break arrives as two grids, which ``pipelines.stats`` reads as one run of rows.
+    """
+    import pdfplumber  # MIT (pdfminer.six underneath, MIT); pdfium bindings are not needed for text
+
+    grids: list[Grid] = []
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        for page in pdf.pages[:max_pages]:
+            for table in page.find_tables():
+                grids.append(_pdf_table_grid(table))
+    return grids
+
+
+def _pdf_table_grid(table) -> Grid:
+    texts = table.extract()
+    by_box = {}
+    for row, row_texts in zip(table.rows, texts):
+        for box, text in zip(row.cells, row_texts):
+            if box is not None:
+                by_box[box] = _cell_text(text)
+    columns = [col.bbox for col in table.columns]
+    grid: Grid = []
+    for row, row_texts in zip(table.rows, texts):
+        top, bottom = row.bbox[1], row.bbox[3]
+        out = []
+        for c, box in enumerate(row.cells):
+            if box is not None:
+                out.append(by_box[box])
+                continue
+            x = (columns[c][0] + columns[c][2]) / 2 if c < len(columns) else None
+            y = (top + bottom) / 2
+            owner = next((b for b in table.cells if x is not None and b[0] <= x <= b[2] and b[1] <= y <= b[3]), None)
+            out.append(by_box.get(owner, ""))
+        grid.append(out)
+    return grid
+
+
+def xlsx_grids(data: bytes) -> list[Grid]:
+    """Every sheet of an XLSX workbook as one grid, merged ranges expanded."""
+    import openpyxl  # MIT: reads cell values and merged ranges
+
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=False, data_only=True)
+    grids = []
+    for sheet in book.worksheets:
+        values = [[_cell_text("" if v is None else str(v)) for v in row] for row in sheet.iter_rows(values_only=True)]
+        for merged in sheet.merged_cells.ranges:
+            top = values[merged.min_row - 1][merged.min_col - 1] if merged.min_row - 1 < len(values) else ""
+            for r in range(merged.min_row - 1, min(merged.max_row, len(values))):
+                for c in range(merged.min_col - 1, min(merged.max_col, len(values[r]))):
+                    values[r][c] = top
+        grids.append(values)
+    return grids

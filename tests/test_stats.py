@@ -1,0 +1,163 @@
+"""The standard tables read into numbers: real pages against hand-read values, samples against
+their manifest, label variants, and the identity checks (a planted error found, no false alarm)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from crawler import samples
+from pipelines import checks, stats
+from pipelines.grid import html_grid
+from pipelines.page import process
+
+STATS = Path(__file__).resolve().parent.parent.parent / "shared" / "realpages" / "stats"
+REAL = STATS.parent / "pingtan" / "reports"
+
+
+def _real_ids() -> list[str]:
+    if not STATS.is_dir():
+        if os.environ.get("CI") == "true":
+            raise RuntimeError(f"CI=true but the hand-read tables are missing: {STATS}")
+        return []
+    return sorted(p.stem for p in STATS.glob("*.json"))
+
+
+def _hand_read(report_id: str) -> dict:
+    """The hand-read file's cells under our canonical keys (its row paths are joined with ' / ')."""
+    truth = json.loads((STATS / f"{report_id}.json").read_text("utf-8"))
+    cells = {}
+    for key, table in (("table2", "二"), ("table3", "三"), ("table4", "四")):
+        for row, columns in truth[key].items():
+            path = "/".join(row.split(" / "))
+            if table == "四" and path != "行政复议":
+                path = f"行政诉讼/{path}"
+            for column, value in columns.items():
+                cells[(table, path, column)] = value
+    return {"template": truth["template"], "cells": cells}
+
+
+@pytest.mark.parametrize("report_id", _real_ids() or [pytest.param("-", marks=pytest.mark.skip(
+    reason="../shared/realpages/stats is not beside the checkout: real tables not checked"))])
+def test_real_report_tables_equal_the_hand_read_numbers(report_id):
+    truth = _hand_read(report_id)
+    record = process((REAL / report_id / "page.html").read_bytes(), f"https://example.invalid/{report_id}.htm")
+    got = {(c["table"], c["row"], c["column"]): c["value"] for c in record.stats["cells"]}
+    assert record.stats["template"] == truth["template"]
+    assert record.stats["problems"] == []
+    assert got == truth["cells"]
+
+
+def test_real_report_that_does_not_add_up_is_flagged_with_its_numbers():
+    if "80595" not in _real_ids():
+        pytest.skip("../shared/realpages/stats/80595.json is not beside the checkout")
+    record = process((REAL / "80595" / "page.html").read_bytes(), "https://example.invalid/80595.htm")
+    failures = checks.within(record.stats["template"], record.stats["cells"])
+    # The hand reader's finding: （一）–（六） add up to 27 (自然人 26), the printed （七）总计 is 21 (自然人 20).
+    assert {(f["check"], f["column"], f["expected"], f["actual"]) for f in failures} == {
+        ("outcomes_add_up", "自然人", 26, 20), ("outcomes_add_up", "总计", 27, 21)}
+
+
+def test_sample_report_pages_give_every_manifest_cell(web1, rows1):
+    reports = [r for r in rows1 if r["kind"] == "report" and r.get("stats") and r.get("stats_source", "page") == "page"]
+    assert len(reports) >= 20
+    for row in reports:
+        response = web1.respond("GET", row["url"])
+        record = process(response.body, row["url"], response.header("Content-Type"))
+        assert record.stats["template"] == row["stats"]["template"], row["url"]
+        assert record.stats["problems"] == [], row["url"]
+        key = lambda c: (c["table"], c["row"], c["column"])  # noqa: E731
+        assert sorted(record.stats["cells"], key=key) == sorted(row["stats"]["cells"], key=key), row["url"]
+
+
+def test_consistent_sample_reports_raise_no_alarm(web1, rows1):
+    for row in rows1:
+        if row["kind"] == "report" and row.get("stats") and not row.get("planted_errors"):
+            assert checks.within(row["stats"]["template"], row["stats"]["cells"]) == [], row["url"]
+
+
+def test_pages_without_tables_have_no_stats():
+    record = process("<html><body><div class='TRS_Editor'><p>二〇一六年政府信息公开工作年度报告正文，没有表格。</p>"
+                     "</div></body></html>".encode(), "https://example.invalid/a.htm")
+    assert record.stats is None
+
+
+def _grid_of(html: str):
+    return html_grid(lxml.html.fragment_fromstring(html))
+
+
+def _table3(header_cells: list[str], rows: list[list[str]]) -> str:
+    head = "<tr>" + "".join(f"<td>{h}</td>" for h in header_cells) + "</tr>"
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
+    return f"<table>{head}{body}</table>"
+
+
+def test_label_variants_map_to_the_canonical_rows_and_a_moved_total_column():
+    header = ["", "", "", "总 计", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]
+    grid = _grid_of(_table3(header, [
+        ["一、本年新收政府信息 公开申请数量", "", "", "5", "4", "1", "0", "0", "0", "0"],
+        ["三、本年度办理结果", "(四) 无法提供", "１．本机关不掌握相关政府信息", "3", "3", "0", "0", "0", "0", "0"],
+        ["三、本年度办理结果", "（五）不予处理", "4.无正当理由大量反复申请", "1", "1", "0", "0", "0", "0", "0"],
+        ["", "（三）不予公开", "3.危及\"三安全一稳定\"", "2", "2", "0", "0", "0", "0", "0"],
+        ["三、本年度办理结果", "（三）不予公开", "小计", "2", "2", "0", "0", "0", "0", "0"],
+    ]))
+    parsed = stats.parse([grid], report_year=2020)
+    got = {(c["row"], c["column"]): c["value"] for c in parsed.cells}
+    labels = {c["row"]: c["label"] for c in parsed.cells}
+    assert got[("一、本年新收政府信息公开申请数量", "总计")] == 5
+    assert got[("一、本年新收政府信息公开申请数量", "商业企业")] == 1
+    assert got[("三、本年度办理结果/（四）无法提供/1.本机关不掌握相关政府信息", "自然人")] == 3
+    assert labels["三、本年度办理结果/（四）无法提供/1.本机关不掌握相关政府信息"] == "１．本机关不掌握相关政府信息"
+    assert got[("三、本年度办理结果/（五）不予处理/4.无正当理由大量反复申请", "总计")] == 1
+    assert got[("三、本年度办理结果/（三）不予公开/3.危及“三安全一稳定”", "自然人")] == 2
+    # A subtotal row is not a cell of the template: skipped, not mapped onto a leaf.
+    assert len(got) == 4 * 7 and parsed.problems == ["table 二 not found", "table 四 not found"]
+    assert parsed.template == "2019"
+
+
+def test_unreadable_cells_and_rows_are_reported_never_guessed():
+    header = ["", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
+    grid = _grid_of(_table3(header, [
+        ["一、本年新收政府信息公开申请数量", "4", "1", "0", "0", "0", "0", "5"],
+        ["二、上年结转政府信息公开申请数量", "", "见说明", "0", "0", "0", "0", "0"],
+        ["五、本表以外的一行", "1", "0", "0", "0", "0", "0", "1"],
+    ]))
+    parsed = stats.parse([grid], report_year=2022)
+    got = {(c["row"], c["column"]): c["value"] for c in parsed.cells}
+    assert ("二、上年结转政府信息公开申请数量", "自然人") not in got  # blank is no zero
+    assert ("二、上年结转政府信息公开申请数量", "商业企业") not in got
+    assert any("not a number: '见说明'" in p for p in parsed.problems)
+    assert any("五、本表以外的一行" in p for p in parsed.problems)
+    assert "table 二 not found" in parsed.problems and parsed.template == "2021"
+
+
+def test_units_printed_with_numbers_win_over_the_header():
+    grid = _grid_of("<table><tr><td colspan=3>第二十条第（九）项</td></tr>"
+                    "<tr><td>信息内容</td><td>采购项目数量</td><td>采购总金额</td></tr>"
+                    "<tr><td>政府集中采购</td><td>395</td><td>73,802,895.90 元</td></tr></table>")
+    parsed = stats.parse([grid], report_year=2020)
+    assert {(c["column"], c["value"], c["unit"]) for c in parsed.cells} == {
+        ("采购项目数量", 395, None), ("采购总金额", 73802895.9, "元")}
+
+
+def test_checks_find_each_kind_of_inconsistency():
+    cells = [c.as_dict() for c in samples.tables.generate_cells(__import__("random").Random(3), "2021", size=2)]
+    assert checks.within("2021", cells) == []
+    received = next(c for c in cells if c["table"] == "三" and c["row"] == "一、本年新收政府信息公开申请数量"
+                    and c["column"] == "自然人")
+    received["value"] += 2
+    found = {(f["check"], f["column"]) for f in checks.within("2021", cells)}
+    assert found == {("received_equals_handled", "自然人"), ("total_column", "总计")}
+
+
+def test_carried_over_across_years():
+    last = [{"table": "三", "row": "四、结转下年度继续办理", "column": "自然人", "value": 3}]
+    now = [{"table": "三", "row": "二、上年结转政府信息公开申请数量", "column": "自然人", "value": 2}]
+    [failure] = checks.across_years(now, last)
+    assert (failure["check"], failure["expected"], failure["actual"]) == ("carried_over", 3, 2)
+    now[0]["value"] = 3
+    assert checks.across_years(now, last) == []
