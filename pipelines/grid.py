@@ -60,53 +60,47 @@ def _owner(tr):
     return None
 
 
-def docx_grids(data: bytes) -> list[Grid]:
-    """Every table of a DOCX file; python-docx repeats a merged cell in each position it covers."""
-    import docx  # python-docx (MIT): reads the document body, tables included
-
-    document = docx.Document(io.BytesIO(data))
-    return [[[_cell_text(cell.text) for cell in row.cells] for row in table.rows] for table in document.tables]
+def docx_table_grid(table) -> Grid:
+    """A python-docx table as a grid; python-docx repeats a merged cell in each position it covers."""
+    return [[_cell_text(_join_cjk_lines(cell.text)) for cell in row.cells] for row in table.rows]
 
 
-def pdf_grids(data: bytes, max_pages: int = 60) -> list[Grid]:
-    """Ruled tables of a PDF (pdfplumber finds them from the drawn lines).
+def pdf_table_grid(table) -> Grid:
+    """A pdfplumber table (found from the drawn lines) as a grid.
 
     pdfplumber gives None for the grid positions a merged cell covers; each is filled with the
     text of the drawn cell that contains it, so merged cells behave as in HTML. A table broken
     over a page break arrives as two grids, which ``pipelines.stats`` reads as one run of rows.
     """
-    import pdfplumber  # MIT (pdfminer.six underneath, MIT); pdfium bindings are not needed for text
-
-    grids: list[Grid] = []
-    with pdfplumber.open(io.BytesIO(data)) as pdf:
-        for page in pdf.pages[:max_pages]:
-            for table in page.find_tables():
-                grids.append(_pdf_table_grid(table))
-    return grids
-
-
-def _pdf_table_grid(table) -> Grid:
     texts = table.extract()
     by_box = {}
     for row, row_texts in zip(table.rows, texts):
         for box, text in zip(row.cells, row_texts):
             if box is not None:
-                by_box[box] = _cell_text(text)
-    columns = [col.bbox for col in table.columns]
-    grid: Grid = []
-    for row, row_texts in zip(table.rows, texts):
-        top, bottom = row.bbox[1], row.bbox[3]
+                by_box[box] = _cell_text(_join_cjk_lines(text))
+    lefts = [col.bbox[0] for col in table.columns]
+    out_grid: Grid = []
+    for row in table.rows:
+        top = row.bbox[1]
         out = []
         for c, box in enumerate(row.cells):
             if box is not None:
                 out.append(by_box[box])
                 continue
-            x = (columns[c][0] + columns[c][2]) / 2 if c < len(columns) else None
-            y = (top + bottom) / 2
-            owner = next((b for b in table.cells if x is not None and b[0] <= x <= b[2] and b[1] <= y <= b[3]), None)
+            # The top-left corner of this grid position lies inside exactly the drawn cell covering it.
+            x, y = (lefts[c] if c < len(lefts) else 0) + 0.5, top + 0.5
+            owner = next((b for b in table.cells if b[0] <= x < b[2] and b[1] <= y < b[3]), None)
             out.append(by_box.get(owner, ""))
-        grid.append(out)
-    return grid
+        out_grid.append(out)
+    return out_grid
+
+
+_CJK_BREAK = re.compile(r"(?<=[^\x00-\x7f])\s*\n\s*(?=[^\x00-\x7f])")
+
+
+def _join_cjk_lines(text: str | None) -> str:
+    """A label wrapped inside its cell (本年新\n制作数量) reads as one word: no space between Chinese lines."""
+    return _CJK_BREAK.sub("", text or "")
 
 
 def xlsx_grids(data: bytes) -> list[Grid]:

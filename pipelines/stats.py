@@ -114,15 +114,17 @@ def detect_template(grids_by_kind: dict[str, list[Grid]], report_year: int | Non
 
 def parse(grids: list[Grid], report_year: int | None = None, source: str | None = None) -> Stats | None:
     """The standard tables among ``grids`` as canonical cells; None when there are none."""
-    by_kind: dict[str, list[Grid]] = {}
+    by_kind: dict[str, list[Grid]] = {}  # a table's grids: its own, then those continuing it on later PDF pages
     last = None
     for grid in grids:
         kind = kind_of(grid)
-        if kind is None and last == "三" and _looks_like_table3_rows(grid):
-            kind = "三+"  # table 三 continued on the next PDF page, without its header
+        if kind is None and last and _continues(last, grid):
+            kind = last
+        elif kind in by_kind and kind != "二":
+            continue  # a second table 三 or 四 (an appendix repeating it): the first one counts
         if kind:
-            by_kind.setdefault(kind.rstrip("+"), []).append(grid if kind != "三+" else [["+"]] + grid)
-            last = kind.rstrip("+")
+            by_kind.setdefault(kind, []).append(grid)
+            last = kind
     if not by_kind:
         return None
     tmpl = detect_template(by_kind, report_year)
@@ -135,7 +137,7 @@ def parse(grids: list[Grid], report_year: int | None = None, source: str | None 
     if "三" in by_kind:
         _table3(by_kind["三"], tmpl, stats)
     if "四" in by_kind:
-        _table4(by_kind["四"][0], stats)
+        _table4([row for g in by_kind["四"] for row in g], stats)
     for missing in sorted({"二", "三", "四"} - set(by_kind)):
         stats.problems.append(f"table {missing} not found")
     return stats
@@ -219,6 +221,15 @@ def _regulation_variant(label: str, items) -> str | None:
 _TABLE3_ALIASES = {"合计": "总计"}
 
 
+def _continues(kind: str, grid: Grid) -> bool:
+    """A grid without labels of its own that carries on the table before it (split by a page break)."""
+    if kind == "三":
+        return _looks_like_table3_rows(grid)
+    if kind == "四":
+        return bool(grid) and _numeric_count(grid[0]) >= 5
+    return False
+
+
 def _looks_like_table3_rows(grid: Grid) -> bool:
     labels = [norm(c) for row in grid for c in row[:3]]
     return any(("办理结果" in label or "不予公开" in label or "结转下年度" in label or "无法提供" in label)
@@ -249,12 +260,17 @@ def _table3(grids: list[Grid], tmpl: str, stats: Stats) -> None:
         stats.problems.append(f"table 三: columns not found: {', '.join(missing)}")
     if not columns:
         return
-    value_columns = set(columns.values())
-    rows = header_grid[first_data:] + [row for g in grids[1:] for row in g[1:]]
+    # Rows of the first grid, then of the grids continuing it; a continuation may have a different
+    # number of label columns (a PDF page with no line between them), so values align from the right.
+    rows = [(row, columns) for row in header_grid[first_data:]]
+    for g in grids[1:]:
+        shift = max(len(r) for r in g) - width
+        rows += [(row, {name: c + shift for name, c in columns.items()}) for row in g]
     seen: set[str] = set()
-    for row in rows:
+    for row, row_columns in rows:
         if _numeric_count(row) == 0:
             continue
+        value_columns = set(row_columns.values())
         parts = _dedupe([row[c] for c in range(len(row)) if c not in value_columns and number(row[c]) is None])
         path = _table3_row(parts, tmpl)
         if path is None:
@@ -266,8 +282,8 @@ def _table3(grids: list[Grid], tmpl: str, stats: Stats) -> None:
             stats.problems.append(f"table 三: row {path} printed twice; the second is ignored")
             continue
         seen.add(path)
-        for column, c in columns.items():
-            if c < len(row):
+        for column, c in row_columns.items():
+            if 0 <= c < len(row):
                 _cell(stats, "三", path, column, row[c], parts[-1])
 
 

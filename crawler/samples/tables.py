@@ -186,7 +186,76 @@ def _printed(cell: Cell) -> str:
     return _fmt(cell.value) + unit
 
 
-def _td(text: str, rowspan: int = 1, colspan: int = 1, styled: bool = False) -> str:
+Span = tuple[str, int, int]  # (text, rowspan, colspan): one printed cell of a table layout
+
+
+def _span(text: str, rowspan: int = 1, colspan: int = 1) -> Span:
+    return (text, rowspan, colspan)
+
+
+def table_layout(table: str, template: str, cells: list[Cell]) -> list[list[Span]]:
+    """One standard table as printed cells, row by row, with the template's merged cells.
+
+    The HTML page, the DOCX and the PDF attachments are all drawn from this one layout.
+    """
+    by_key = {(c.row, c.column): c for c in cells if c.table == table}
+    rows: list[list[Span]] = []
+
+    def value(row: str, column: str) -> Span:
+        return _span(_printed(by_key[(row, column)]))
+
+    if table == "二":
+        for section, columns, items in TABLE2[template]:
+            width = 4
+            rows.append([_span(section, colspan=width)])
+            spans = _spans(len(columns), width - 1)
+            rows.append([_span("信息内容")] + [_span(col, colspan=s) for col, s in zip(columns, spans)])
+            for item in items:
+                path = f"{section}/{item}"
+                rows.append([_span(item)] + [_span(_printed(by_key[(path, col)]), colspan=s)
+                                             for col, s in zip(columns, spans)])
+    elif table == "三":
+        rows.append([_span(TABLE3_NOTE, rowspan=3, colspan=3), _span("申请人情况", colspan=7)])
+        rows.append([_span("自然人", rowspan=2), _span("法人或其他组织", colspan=5), _span("总计", rowspan=2)])
+        rows.append([_span(c) for c in APPLICANTS[1:]])
+
+        def data(row: str) -> list[Span]:
+            return [value(row, c) for c in TABLE3_COLUMNS]
+
+        def label(row: str) -> str:
+            return by_key[(row, "总计")].label
+
+        rows.append([_span(label(RECEIVED), colspan=3)] + data(RECEIVED))
+        rows.append([_span(label(CARRIED_IN), colspan=3)] + data(CARRIED_IN))
+        n_results = len(outcome_rows(template)) + 1
+        first = True
+        for group, leaves in OUTCOMES[template]:
+            head = [_span(RESULTS, rowspan=n_results)] if first else []
+            first = False
+            if not leaves:
+                row = f"{RESULTS}/{group}"
+                rows.append(head + [_span(group, colspan=2)] + data(row))
+                continue
+            for i, leaf in enumerate(leaves):
+                row = f"{RESULTS}/{group}/{leaf}"
+                lead = head + [_span(group, rowspan=len(leaves))] if i == 0 else []
+                rows.append(lead + [_span(label(row))] + data(row))
+        total_row = f"{RESULTS}/{TOTAL_ROW}"
+        rows.append([_span(TOTAL_ROW, colspan=2)] + data(total_row))
+        rows.append([_span(label(CARRIED_OUT), colspan=3)] + data(CARRIED_OUT))
+    elif table == "四":
+        rows.append([_span("行政复议", colspan=5), _span("行政诉讼", colspan=10)])
+        rows.append([_span(c, rowspan=2) for c in TABLE4_COLUMNS]
+                    + [_span("未经复议直接起诉", colspan=5), _span("复议后起诉", colspan=5)])
+        rows.append([_span(c) for c in TABLE4_COLUMNS * 2])
+        rows.append([value(g, c) for g in TABLE4_GROUPS for c in TABLE4_COLUMNS])
+    else:
+        raise ValueError(f"no standard table {table!r}")
+    return rows
+
+
+def _td(span: Span, styled: bool) -> str:
+    text, rowspan, colspan = span
     attrs = ""
     if rowspan > 1:
         attrs += f' rowspan="{rowspan}"'
@@ -200,64 +269,28 @@ def _td(text: str, rowspan: int = 1, colspan: int = 1, styled: bool = False) -> 
 
 def render_table(table: str, template: str, cells: list[Cell], styled: bool = False) -> str:
     """One standard table as the HTML a CMS page carries (rowspan/colspan as in the template)."""
-    by_key = {(c.row, c.column): c for c in cells if c.table == table}
-    rows: list[str] = []
-
-    def value(row: str, column: str) -> str:
-        return _td(_fmt(by_key[(row, column)].value), styled=styled)
-
-    if table == "二":
-        for section, columns, items in TABLE2[template]:
-            width = 4
-            rows.append(_td(section, colspan=width, styled=styled))
-            spans = _spans(len(columns), width - 1)
-            rows.append(_td("信息内容", styled=styled)
-                        + "".join(_td(col, colspan=s, styled=styled) for col, s in zip(columns, spans)))
-            for item in items:
-                path = f"{section}/{item}"
-                rows.append(_td(item, styled=styled) + "".join(
-                    _td(_printed(by_key[(path, col)]), colspan=s, styled=styled)
-                    for col, s in zip(columns, spans)))
-    elif table == "三":
-        rows.append(_td(TABLE3_NOTE, rowspan=3, colspan=3, styled=styled) + _td("申请人情况", colspan=7, styled=styled))
-        rows.append(_td("自然人", rowspan=2, styled=styled) + _td("法人或其他组织", colspan=5, styled=styled)
-                    + _td("总计", rowspan=2, styled=styled))
-        rows.append("".join(_td(c, styled=styled) for c in APPLICANTS[1:]))
-
-        def data(row: str) -> str:
-            return "".join(value(row, c) for c in TABLE3_COLUMNS)
-
-        def label(row: str) -> str:
-            return html.unescape(by_key[(row, "总计")].label)
-
-        rows.append(_td(label(RECEIVED), colspan=3, styled=styled) + data(RECEIVED))
-        rows.append(_td(label(CARRIED_IN), colspan=3, styled=styled) + data(CARRIED_IN))
-        n_results = len(outcome_rows(template)) + 1
-        first = True
-        for group, leaves in OUTCOMES[template]:
-            head = _td(RESULTS, rowspan=n_results, styled=styled) if first else ""
-            first = False
-            if not leaves:
-                row = f"{RESULTS}/{group}"
-                rows.append(head + _td(group, colspan=2, styled=styled) + data(row))
-                continue
-            for i, leaf in enumerate(leaves):
-                row = f"{RESULTS}/{group}/{leaf}"
-                lead = head + _td(group, rowspan=len(leaves), styled=styled) if i == 0 else ""
-                rows.append(lead + _td(label(row), styled=styled) + data(row))
-        total_row = f"{RESULTS}/{TOTAL_ROW}"
-        rows.append(_td(TOTAL_ROW, colspan=2, styled=styled) + data(total_row))
-        rows.append(_td(label(CARRIED_OUT), colspan=3, styled=styled) + data(CARRIED_OUT))
-    elif table == "四":
-        rows.append(_td("行政复议", colspan=5, styled=styled) + _td("行政诉讼", colspan=10, styled=styled))
-        rows.append("".join(_td(c, rowspan=2, styled=styled) for c in TABLE4_COLUMNS)
-                    + _td("未经复议直接起诉", colspan=5, styled=styled) + _td("复议后起诉", colspan=5, styled=styled))
-        rows.append("".join(_td(c, styled=styled) for c in TABLE4_COLUMNS * 2))
-        rows.append("".join(value(g, c) for g in TABLE4_GROUPS for c in TABLE4_COLUMNS))
-    else:
-        raise ValueError(f"no standard table {table!r}")
-    body = "\n".join(f"<tr>{r}</tr>" for r in rows)
+    body = "\n".join("<tr>" + "".join(_td(span, styled) for span in row) + "</tr>"
+                      for row in table_layout(table, template, cells))
     return f'<table border="1" cellspacing="0" cellpadding="0" width="100%">\n<tbody>\n{body}\n</tbody>\n</table>'
+
+
+def positions(layout: list[list[Span]]) -> tuple[list[tuple[int, int, Span]], int, int]:
+    """Where each printed cell of a layout starts on the grid: (row, column, span), and the grid size."""
+    taken: set[tuple[int, int]] = set()
+    placed = []
+    width = 0
+    for r, row in enumerate(layout):
+        c = 0
+        for span in row:
+            while (r, c) in taken:
+                c += 1
+            placed.append((r, c, span))
+            for dr in range(span[1]):
+                for dc in range(span[2]):
+                    taken.add((r + dr, c + dc))
+            c += span[2]
+            width = max(width, c)
+    return placed, len(layout), width
 
 
 def _spans(n: int, width: int) -> list[int]:
