@@ -20,9 +20,13 @@ class ArticlePage:
     list_url: str | None = None
     list_title: str | None = None
     list_date: str | None = None
+    files: list[dict] = field(default_factory=list)  # linked files fetched: {"url", "body", "error"}
     # Filled by the pipeline stages, in order.
     decoded: Any = None  # pipelines.encoding.Decoded
     extracted: Any = None  # pipelines.extract.Extracted
+    attachment_rows: Any = None  # pipelines.page.read_attachments: one row per linked file
+    converted: Any = None  # the parsed files (text, tables) of those rows
+    text: str | None = None  # page text plus the files' text
     metadata: Any = None  # pipelines.metadata.Metadata
     decision: Any = None  # pipelines.classify.Decision
     record: Any = None  # pipelines.page.PageRecord

@@ -39,6 +39,7 @@ EXTENSIONS = {
 ITEM_PIPELINES = {
     "pipelines.stages.DecodeStage": 100,
     "pipelines.stages.ExtractStage": 200,
+    "pipelines.stages.AttachmentStage": 250,
     "pipelines.stages.MetadataStage": 300,
     "pipelines.stages.ClassifyStage": 400,
     "pipelines.stages.DedupeStage": 500,
@@ -53,6 +54,10 @@ NIANBAO_WARC_DIR = None  # default: warc/ beside the archive
 NIANBAO_REFETCH_DAYS = 7  # a known page still listed is fetched again (conditionally) after this many days
 NIANBAO_GONE_AFTER_RUNS = 3  # a page that answers but stays off its list this many runs is marked gone
 NIANBAO_MAX_LIST_PAGES = 500  # per site: a cap against pagination traps
+NIANBAO_ATTACHMENTS = True  # fetch the files (PDF, Word, Excel, WPS) an article page links
+NIANBAO_MAX_ATTACHMENTS = 5  # per page: more links than this are recorded, not fetched
+NIANBAO_ATTACHMENT_MAXSIZE = 20 * 1024 * 1024  # bytes; a bigger file is recorded as too large
+NIANBAO_FILES_DIR = None  # where files are kept by SHA-256 (default: files/ beside the archive)
 
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"

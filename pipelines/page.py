@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from posixpath import basename
+from urllib.parse import unquote, urlsplit
+
+from . import attachments as files_
 from . import classify, dedupe, encoding, extract, metadata, stats
 
 
@@ -28,7 +32,7 @@ class PageRecord:
     report_year: int | None
     published_date: str | None  # YYYY-MM-DD
     site_name: str | None
-    attachments: list[dict]  # {"url", "text"} of linked files
+    attachments: list[dict]  # linked files: url, file_name, media_type, size, sha256, status, message, pages, text
     text: str
     content_hash: str | None
     encoding: str
@@ -58,42 +62,85 @@ def encoding_problem(decoded: encoding.Decoded, ex: extract.Extracted) -> str | 
 
 
 def decide(decoded: encoding.Decoded, ex: extract.Extracted, meta: metadata.Metadata,
-           problem: str | None = None) -> classify.Decision:
+           problem: str | None = None, text: str | None = None) -> classify.Decision:
     """Classify, unless the text is garbage: mojibake is recorded as such, never archived as a report."""
     if (problem or encoding_problem(decoded, ex)) == "mojibake":
         return classify.Decision(False, f"text could not be decoded (declared {decoded.declared or 'nothing'}; "
                                         "tried utf-8 and gb18030): recorded, not archived")
-    if not ex.text.strip():
+    text = ex.text if text is None else text
+    if not text.strip():
         return classify.Decision(False, "no body text could be extracted from the page")
-    return classify.classify(meta.title, ex.text, link_count=len(ex.links))
+    return classify.classify(meta.title, text, link_count=len(ex.links))
+
+
+def read_attachments(ex: extract.Extracted, fetched: list[dict] | None) -> tuple[list[dict], list]:
+    """Every file the page links, read where it was fetched: (attachment rows, their parsed files).
+
+    ``fetched`` holds what the spider downloaded: ``{"url", "body", "error"}`` per file.
+    """
+    by_url = {f["url"]: f for f in fetched or []}
+    links = list(ex.attachments) + [{"url": u, "text": ""} for u in by_url if u not in {a["url"] for a in ex.attachments}]
+    rows, converted = [], []
+    for link in links:
+        name = link.get("text") or unquote(basename(urlsplit(link["url"]).path))
+        row = {"url": link["url"], "file_name": name, "media_type": None, "size": None, "sha256": None,
+               "status": "not_fetched", "message": None, "pages": None, "text": ""}
+        got = by_url.get(link["url"])
+        if got is not None and got.get("error"):
+            row.update(status="fetch_failed", message=got["error"])
+        elif got is not None and got.get("body") is not None:
+            conv = files_.convert(got["body"])
+            row.update(media_type=conv.media_type, size=conv.size, sha256=conv.sha256, status=conv.status,
+                       message=conv.message, pages=conv.pages, text=conv.text)
+            converted.append((link["url"], conv))
+        rows.append(row)
+    return rows, converted
+
+
+def full_text(page_text: str, attachment_rows: list[dict]) -> str:
+    """The report's text: the page's, then each attached file's under its name (so a report that is
+    only a PDF is classified, dated and found by search like any other)."""
+    parts = [page_text] if page_text else []
+    parts += [f"附件：{a['file_name']}\n{a['text']}" for a in attachment_rows if a["text"]]
+    return "\n\n".join(parts)
+
+
+def read_stats(ex: extract.Extracted, converted: list, report_year: int | None) -> dict | None:
+    """The standard tables: from the page when it has them, else from the first file that has them."""
+    parsed = stats.parse(ex.tables, report_year, "page")
+    for url, conv in converted:
+        if parsed is not None and parsed.cells:
+            break
+        parsed = stats.parse(conv.grids, report_year, url) or parsed
+    return parsed.as_dict() if parsed else None
 
 
 def build_record(decoded: encoding.Decoded, ex: extract.Extracted, meta: metadata.Metadata,
-                 decision: classify.Decision, problem: str | None = None) -> PageRecord:
+                 decision: classify.Decision, problem: str | None = None, text: str | None = None,
+                 attachment_rows: list[dict] | None = None, converted: list | None = None) -> PageRecord:
     problem = problem or encoding_problem(decoded, ex)
+    text = ex.text if text is None else text
+    attachment_rows = attachment_rows if attachment_rows is not None else read_attachments(ex, None)[0]
     return PageRecord(
         is_report=decision.is_report, reject_reason=None if decision.is_report else decision.reason,
         reason=decision.reason, title=meta.title, agency=meta.agency, source=meta.source,
         province=meta.province, city=meta.city, county=meta.county, adcode=meta.adcode, level=meta.level,
         report_year=meta.report_year,
         published_date=meta.published_date.isoformat() if meta.published_date else None,
-        site_name=meta.site_name, attachments=ex.attachments, text=ex.text,
-        content_hash=identity_hash(meta.title, ex.text, ex.attachments) if ex.text else None,
+        site_name=meta.site_name, attachments=attachment_rows, text=text,
+        content_hash=identity_hash(meta.title, text, attachment_rows) if text else None,
         encoding=decoded.encoding, encoding_problem=problem,
-        stats=read_stats(ex.tables, meta.report_year, "page"))
-
-
-def read_stats(grids, report_year: int | None, source: str) -> dict | None:
-    parsed = stats.parse(grids, report_year, source)
-    return parsed.as_dict() if parsed else None
+        stats=read_stats(ex, converted or [], meta.report_year))
 
 
 def process(body: bytes, url: str | None = None, content_type: str | None = None, *, list_title: str | None = None,
             list_date: str | None = None, site_adcode: str | None = None,
-            site_agency: str | None = None) -> PageRecord:
-    """Run every stage on one page: decode, extract, metadata, classify."""
+            site_agency: str | None = None, files: list[dict] | None = None) -> PageRecord:
+    """Run every stage on one page and the files it links (``files``: what was downloaded of them)."""
     decoded = encoding.decode(body, content_type)
     ex = extract.extract(decoded.text, url)
-    meta = metadata.metadata(ex, ex.text, list_title, list_date, site_adcode, site_agency)
+    rows, converted = read_attachments(ex, files)
+    text = full_text(ex.text, rows)
+    meta = metadata.metadata(ex, text, list_title, list_date, site_adcode, site_agency)
     problem = encoding_problem(decoded, ex)
-    return build_record(decoded, ex, meta, decide(decoded, ex, meta, problem), problem)
+    return build_record(decoded, ex, meta, decide(decoded, ex, meta, problem, text), problem, text, rows, converted)

@@ -50,12 +50,20 @@ class ExtractStage(_Stage):
         item.extracted = extract.extract(item.decoded.text, item.url)
 
 
+class AttachmentStage(_Stage):
+    """The linked files the spider fetched, into text and tables (``pipelines.attachments``)."""
+
+    def stage(self, item):
+        item.attachment_rows, item.converted = page.read_attachments(item.extracted, item.files)
+        item.text = page.full_text(item.extracted.text, item.attachment_rows)
+
+
 class MetadataStage(_Stage):
     """Title, agency, source, region, year and date (``pipelines.metadata``)."""
 
     def stage(self, item):
         site = self._site(item)
-        item.metadata = metadata.metadata(item.extracted, item.extracted.text, item.list_title, item.list_date,
+        item.metadata = metadata.metadata(item.extracted, item.text, item.list_title, item.list_date,
                                           site_adcode=site.adcode if site else None,
                                           site_agency=None)
 
@@ -65,8 +73,9 @@ class ClassifyStage(_Stage):
 
     def stage(self, item):
         problem = page.encoding_problem(item.decoded, item.extracted)
-        item.decision = page.decide(item.decoded, item.extracted, item.metadata, problem)
-        item.record = page.build_record(item.decoded, item.extracted, item.metadata, item.decision, problem)
+        item.decision = page.decide(item.decoded, item.extracted, item.metadata, problem, item.text)
+        item.record = page.build_record(item.decoded, item.extracted, item.metadata, item.decision, problem,
+                                        item.text, item.attachment_rows, item.converted)
 
 
 class DedupeStage(_Stage):

@@ -161,3 +161,37 @@ def test_carried_over_across_years():
     assert (failure["check"], failure["expected"], failure["actual"]) == ("carried_over", 3, 2)
     now[0]["value"] = 3
     assert checks.across_years(now, last) == []
+
+
+def _parsed_stats(web, rows, row) -> dict | None:
+    """The stats the pipeline reads for a manifest report: from its page, or its attachment."""
+    response = web.respond("GET", row["url"])
+    files = []
+    if row["attachment_url"]:
+        file_response = web.respond("GET", row["attachment_url"])
+        files = [{"url": row["attachment_url"], "text": "", "body": file_response.body, "error": None}]
+    return process(response.body, row["url"], response.header("Content-Type"), files=files).stats
+
+
+def test_reports_published_as_docx_or_pdf_give_every_manifest_cell(web1, rows1):
+    reports = [r for r in rows1 if r["kind"] == "report" and r["delivery"] in ("docx", "pdf") and r["stats"]]
+    assert {r["delivery"] for r in reports} == {"docx", "pdf"}
+    for row in reports:
+        parsed = _parsed_stats(web1, rows1, row)
+        assert parsed["source"] == row["attachment_url"] and parsed["problems"] == []
+        key = lambda c: (c["table"], c["row"], c["column"])  # noqa: E731
+        assert sorted(parsed["cells"], key=key) == sorted(row["stats"]["cells"], key=key), row["url"]
+
+
+def test_every_planted_inconsistency_is_found_and_nothing_else(web1, rows1):
+    by_report = {r["report_id"]: r for r in rows1 if r["kind"] == "report" and r["stats"]}
+    found = set()
+    for row in by_report.values():
+        parsed = _parsed_stats(web1, rows1, row)
+        failures = checks.within(parsed["template"], parsed["cells"])
+        last_year = by_report.get(row["report_id"].rsplit("-", 1)[0] + f"-{row['report_year'] - 1}")
+        if last_year:
+            failures += checks.across_years(parsed["cells"], _parsed_stats(web1, rows1, last_year)["cells"])
+        found |= {(row["report_id"], f["check"], f["column"]) for f in failures}
+    planted = {(r["report_id"], f["check"], f["column"]) for r in by_report.values() for f in r["planted_errors"]}
+    assert len(planted) == 4 and found == planted

@@ -35,7 +35,8 @@ def build_world(seed: int = 1, day: int = 1, scale: tuple[int, int] | None = Non
         site = SiteSpec(plan.site_id, plan.host, plan.name, plan.body, plan.platform, plan.column,
                         **plan.options)
         world.sites.append(site)
-        docs = [_report(world, seed, plan.body, year) for year in plan.reports]
+        variants = dict(plan.variants)
+        docs = [_report(world, seed, plan.body, year, variant=variants.get(year)) for year in plan.reports]
         docs += [_report(world, seed, body, year) for body, year in plan.extra_reports]
         docs += [_other(world, seed, plan, kind, year) for kind, year in plan.others]
         posting_plans[plan.site_id] = [(doc, "own") for doc in docs]
@@ -85,7 +86,8 @@ def _home_site(posting_plans, doc: Document) -> str:
                 if any(d is doc and how == "own" for d, how in entries))
 
 
-def _report(world: World, seed: int, body: Body, year: int, register: bool = True) -> Document:
+def _report(world: World, seed: int, body: Body, year: int, register: bool = True,
+            variant: str | None = None) -> Document:
     rng = stable_rng(seed, body.key, year, "report")
     if body.level == "department" and year >= 2019:
         published = dt.datetime(year + 1, 1, rng.randint(6, 30))
@@ -100,6 +102,16 @@ def _report(world: World, seed: int, body: Body, year: int, register: bool = Tru
     previous = world.documents.get(f"{body.key}-{year - 1}")
     if previous is not None and previous.cells and doc.template != "free":
         doc.carried_in = tables.carried_out(previous.cells)
+    if variant in ("docx", "pdf", "scan"):
+        doc.delivery = variant
+    elif variant == "error-received":
+        doc.planted = "received_equals_handled"
+    elif variant == "error-carried":
+        doc.planted = "carried_over"  # one more request carried in than last year's report carried out
+        doc.carried_in = dict(doc.carried_in or {c: 0 for c in tables.APPLICANTS})
+        doc.carried_in["自然人"] += 1
+    elif variant is not None:
+        raise ValueError(f"unknown sample report variant {variant!r}")
     if register:
         world.documents[doc.doc_id] = doc
     return doc

@@ -31,6 +31,7 @@ class SitePlan:
     republish: tuple[str, ...] = ()  # doc ids of other sites' reports this site posts again
     duplicate: tuple[str, ...] = ()  # own doc ids posted at a second URL as well
     dead_links: int = 0
+    variants: tuple[tuple[int, str], ...] = ()  # (report year, docx | pdf | scan | error-received | error-carried)
     options: dict = field(default_factory=dict)  # further SiteSpec fields
 
 
@@ -62,7 +63,7 @@ SITES: tuple[SitePlan, ...] = (
     SitePlan("yichun", "www.yichun.gov.test", "宜春市人民政府门户网站（示例）", gov("yichun", R.YICHUN),
              "trs", "/zwgk/zfxxgknb/", (2008, 2012, 2016, 2019, 2021, 2023),
              (("工作要点", 2020), ("统计公报", 2019), ("政府工作报告", 2021)),
-             republish=("yuanzhou-2019",), options={"uploader": "宜春市政务公开办", "site_code": "3609000001"}),
+             republish=("yuanzhou-2019",), variants=((2021, "docx"),), options={"uploader": "宜春市政务公开办", "site_code": "3609000001"}),
     SitePlan("yuanzhou", "www.yzq.gov.test", "宜春市袁州区人民政府（示例）", gov("yuanzhou", R.YUANZHOU),
              "trs", "/xxgk/ndbg/", (2010, 2017, 2019, 2020, 2022, 2024),
              (("落实情况的函", 2018), ("工作总结", 2017)),
@@ -75,20 +76,20 @@ SITES: tuple[SitePlan, ...] = (
     SitePlan("dingxi", "www.dingxi.gov.test", "定西市人民政府信息公开平台（示例）", gov("dingxi", R.DINGXI),
              "hanweb", "12377", (2011, 2015, 2019, 2021, 2022, 2023),
              (("统计公报", 2020), ("工作要点", 2022), ("政府工作报告", 2019)),
-             options={"page_size": 2, "site_code": "6211000001"}),
+             variants=((2022, "pdf"),), options={"page_size": 2, "site_code": "6211000001"}),
     SitePlan("anding", "www.anding.gov.test", "定西市安定区人民政府（示例）", gov("anding", R.ANDING),
              "hanweb", "8841", (2013, 2018, 2020, 2022),
              (("考核通报", 2022), ("信息公开指南", 2019), ("工作要点", 2021)),
-             options={"page_size": 2, "uploader": "安定区融媒体中心", "site_code": "6211020001"}),
+             variants=((2020, "error-received"),), options={"page_size": 2, "uploader": "安定区融媒体中心", "site_code": "6211020001"}),
     SitePlan("xnsthj", "sthjj.xianning.gov.test", "咸宁市生态环境局（示例）",
              department("xnsthj", R.XIANNING, "生态环境局"),
              "jsapi", "/xxgk/gknb/", (2016, 2019, 2021, 2023, 2024),
              (("工作要点", 2021), ("信息公开指南", 2022), ("工作总结", 2023)),
-             options={"page_size": 3, "site_code": "4212000012"}),
+             variants=((2024, "error-carried"),), options={"page_size": 3, "site_code": "4212000012"}),
     SitePlan("haicang", "www.haicang.gov.test", "厦门市海沧区人民政府（示例）", gov("haicang", R.HAICANG),
              "jsapi", "/xxgk/zfxxgkndbg/", (2012, 2017, 2019, 2021, 2022),
              (("落实情况的函", 2016), ("统计公报", 2021)),
-             options={"page_size": 3, "site_code": "3502050001"}),
+             variants=((2017, "scan"),), options={"page_size": 3, "site_code": "3502050001"}),
     SitePlan("jinghe", "www.jinghe.gov.test", "精河县人民政府（示例）", gov("jinghe", R.JINGHE),
              "generic", "/zfxxgk/ndbg/", (2014, 2018, 2020, 2023),
              (("考核通报", 2022), ("政府工作报告", 2023)),
@@ -101,7 +102,7 @@ SITES: tuple[SitePlan, ...] = (
     SitePlan("kashi", "www.kashi.gov.test", "喀什市人民政府（示例）", gov("kashi", R.KASHI),
              "generic", "/zwgk/gknb/", (2008, 2011, 2018, 2020, 2024),
              (("落实情况的函", 2019), ("工作总结", 2018), ("统计公报", 2023)),
-             duplicate=("kashi-2018",), options={"page_size": 4, "site_code": "6531010001"}),
+             duplicate=("kashi-2018",), variants=((2011, "pdf"),), options={"page_size": 4, "site_code": "6531010001"}),
 )
 
 DAY2 = Day2Plan(edit="yuanzhou-2022", delete="dingxi-2015", new=("jinghe", 2024, None),

@@ -64,6 +64,10 @@ def _document_row(p: Posting, kind: str, status: int) -> dict:
         "template": doc.template if doc.is_report else None,
         "stats": ({"template": doc.template, "cells": [c.as_dict() for c in doc.cells]} if doc.cells else None),
         "encoding": p.site.encoding,
+        "delivery": doc.delivery,  # html, or the report is only in its attached docx | pdf | scan (no text layer)
+        "attachment_url": p.site.base + p.attachment_path if p.attachment_path else None,
+        "stats_source": "attachment" if doc.delivery != "html" else "page",
+        "planted_errors": doc.planted_failures,  # checks its numbers are made to fail
     }
 
 
@@ -85,6 +89,9 @@ def page_rows(world: World) -> list[dict]:
                 rows.append(_document_row(p, "missing", 404))
             else:
                 rows.append(_document_row(p, "report" if p.doc.is_report else "other", 200))
+                if p.attachment_path:
+                    rows.append({"url": site.base + p.attachment_path, "site_id": site.site_id, "kind": "attachment",
+                                 "status": 200, "report_url": p.url, "delivery": p.doc.delivery})
     for p in world.gone:
         rows.append(_document_row(p, "gone", 404))
     return rows

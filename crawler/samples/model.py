@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from . import tables, texts
@@ -62,6 +62,8 @@ class Document:
     full_width: bool = False  # table labels printed with full-width digits
     carried_in: dict[str, int] | None = None
     modified: dt.datetime | None = None  # when the current version was last changed
+    delivery: str = "html"  # html | docx | pdf | scan: how the text is published (scan: a PDF with no text layer)
+    planted: str | None = None  # a check its numbers are made to fail: received_equals_handled | carried_over
 
     @property
     def is_report(self) -> bool:
@@ -76,7 +78,19 @@ class Document:
         if self.template == "free":
             return []
         rng = stable_rng(self.seed, self.doc_id, "cells")
-        return tables.generate_cells(rng, self.template, self.size, self.full_width, self.carried_in)
+        cells = tables.generate_cells(rng, self.template, self.size, self.full_width, self.carried_in)
+        if self.planted == "received_equals_handled":
+            # Two requests received that the results never account for (自然人 and its 总计).
+            cells = [replace(c, value=c.value + 2) if c.table == "三" and c.row == tables.RECEIVED
+                     and c.column in ("自然人", "总计") else c for c in cells]
+        return cells
+
+    @property
+    def planted_failures(self) -> list[dict]:
+        """The (check, column) pairs ``pipelines.checks`` must report for this document."""
+        if self.planted is None:
+            return []
+        return [{"check": self.planted, "column": column} for column in ("自然人", "总计")]
 
     def context(self) -> texts.DocContext:
         region = self.body.region
@@ -144,6 +158,14 @@ class Posting:
     def url(self) -> str:
         return self.site.base + self.path
 
+    @property
+    def attachment_path(self) -> str | None:
+        """Where the attached file of a report published as a file lives (TRS-style P0… names)."""
+        if self.doc.delivery == "html":
+            return None
+        ext = "docx" if self.doc.delivery == "docx" else "pdf"
+        return f"{self.path.rsplit('/', 1)[0]}/P0{self.doc.year}{self.number:06d}.{ext}"
+
 
 @dataclass
 class World:
@@ -166,3 +188,4 @@ class Resource:
     media_type: str = "text/html"  # text/html | application/json | text/xml | text/plain
     last_modified: dt.datetime | None = None
     location: str | None = None  # for redirects
+    data: bytes | None = None  # a file's bytes (attachments), sent as they are

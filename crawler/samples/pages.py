@@ -134,6 +134,11 @@ def _info_line(posting: Posting) -> str:
 def body_html(posting: Posting) -> str:
     """The document's text as the CMS editor stores it: paragraphs, headings, tables, signature."""
     doc = posting.doc
+    if doc.delivery != "html":
+        name = f"{doc.title}.{posting.attachment_path.rsplit('.', 1)[1]}"
+        return (f'<p style="text-indent:2em;">{_e(doc.title)}全文以附件形式发布，欢迎下载查阅。</p>\n'
+                f'<p>附件：<a href="{_e(posting.attachment_path.rsplit("/", 1)[1])}" title="{_e(name)}">'
+                f'{_e(name)}</a></p>')
     parts = []
     for block in doc.blocks:
         if block.kind == "h":

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import parse_qs, urlsplit
 
-from . import pages
+from . import files, pages
 from .model import Posting, Resource, SiteSpec, World
 from .styles import STYLES
 
@@ -44,6 +44,7 @@ class _Host:
     routes: dict = field(default_factory=dict)
     articles: dict[str, Posting] = field(default_factory=dict)
     gone: set[str] = field(default_factory=set)
+    files: dict[str, Posting] = field(default_factory=dict)  # attachment path -> the posting linking it
 
 
 class SampleWeb:
@@ -71,6 +72,8 @@ class SampleWeb:
         for p in postings:
             if not p.dead:
                 entry.articles[p.path] = p
+                if p.attachment_path:
+                    entry.files[p.attachment_path] = p
         entry.gone = {p.path for p in self.world.gone if p.site.site_id == site.site_id}
         entry.gone |= {p.path for p in postings if p.dead}
         self._hosts[host] = entry
@@ -93,6 +96,8 @@ class SampleWeb:
             return entry.routes[path](query)
         if path in entry.articles:
             return self._article(host, path)
+        if path in entry.files:
+            return _attachment(entry.files[path])
         return Resource(404, _not_found(site))
 
     def _render_article(self, host: str, path: str) -> Resource:
@@ -125,9 +130,11 @@ class SampleWeb:
             return _finish(method, Response(resource.status, out + [("Content-Type", "text/html")],
                                             b"<html><body>Moved Permanently</body></html>"), headers)
         encoding = site.encoding if resource.media_type == "text/html" else "utf-8"
-        payload = resource.text.encode(encoding)
+        payload = resource.data if resource.data is not None else resource.text.encode(encoding)
         content_type = resource.media_type
-        if resource.media_type != "text/html":
+        if resource.data is not None:
+            pass  # a file: its media type alone
+        elif resource.media_type != "text/html":
             content_type += ";charset=UTF-8"
         elif site.header_charset:
             content_type += f"; charset={site.header_charset}"
@@ -142,6 +149,14 @@ class SampleWeb:
                 return Response(304, [h for h in out if h[0] != "Content-Type"])
         response = Response(resource.status, out, payload)
         return _finish(method, response, headers)
+
+
+def _attachment(posting: Posting) -> Resource:
+    doc = posting.doc
+    if doc.delivery == "docx":
+        return Resource(200, media_type=files.DOCX, data=files.docx_bytes(doc), last_modified=posting.posted)
+    return Resource(200, media_type=files.PDF, data=files.pdf_bytes(doc, doc.delivery == "scan"),
+                    last_modified=posting.posted)
 
 
 def _finish(method: str, response: Response, request_headers: dict[str, str]) -> Response:
