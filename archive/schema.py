@@ -16,7 +16,19 @@ TABLES = {
     "reports": ({"id": int, "title": str, "agency": str, "source": str, "province": str, "city": str, "county": str,
                  "adcode": str, "level": str, "report_year": int, "published_date": str, "url": str, "site_id": str,
                  "text": str, "content_hash": str, "first_seen_at": str, "last_seen_at": str,
-                 "sightings": int, "versions": int, "gone_at": str, "warc_file": str, "warc_offset": int}, "id"),
+                 "sightings": int, "versions": int, "gone_at": str, "warc_file": str, "warc_offset": int,
+                 "stats_template": str, "stats_source": str, "stats_cells": int, "stats_problems": str}, "id"),
+    # Files linked from report pages; the bytes are kept once per sha256 under files/ beside the archive.
+    "attachments": ({"id": int, "report_id": int, "page_url": str, "url": str, "file_name": str, "media_type": str,
+                     "size": int, "sha256": str, "status": str, "message": str, "pages": int, "text": str,
+                     "fetched_at": str}, "id"),
+    # Every number of the standard tables, one row per cell.
+    "report_stats": ({"id": int, "report_id": int, "template": str, "table": str, "row": str, "column": str,
+                      "value": int, "unit": str, "label": str, "source": str}, "id"),  # int affinity: 58 stays 58, 5949.09 stays real
+    # Identities the numbers fail, with the numbers involved.
+    "stats_checks": ({"id": int, "report_id": int, "check": str, "table": str, "row": str, "column": str,
+                      "expected": int, "actual": int, "numbers": str, "message": str,
+                      "other_report_id": int}, "id"),
     "report_versions": ({"id": int, "report_id": int, "version": int, "fetched_at": str, "url": str,
                          "content_hash": str, "title": str, "text": str, "warc_file": str, "warc_offset": int},
                         "id"),
@@ -43,12 +55,18 @@ FOREIGN_KEYS = {
     "crawl_errors": [("run_id", "crawl_runs", "id")],
     "report_versions": [("report_id", "reports", "id")],
     "crawl_run_sites": [("run_id", "crawl_runs", "id")],
+    "attachments": [("report_id", "reports", "id")],
+    "report_stats": [("report_id", "reports", "id")],
+    "stats_checks": [("report_id", "reports", "id")],
 }
 INDEXES = {
     "reports": [["content_hash"], ["adcode"], ["report_year"], ["province"], ["site_id"]],
     "sightings": [["url"], ["report_id"]],
     "pages": [["site_id"], ["report_id"]],
     "crawl_errors": [["run_id"], ["site_id"]],
+    "attachments": [["report_id"], ["sha256"]],
+    "report_stats": [["report_id"], ["table", "row", "column"]],
+    "stats_checks": [["report_id"], ["other_report_id"]],
 }
 VIEWS = {
     # For each reporting body the archive knows and each year since 2008: was a report found?
@@ -88,6 +106,34 @@ select s.site_id, s.name, s.platform, s.detected_platform,
     as last_requests,
   (select c.errors from crawl_run_sites c where c.site_id = s.site_id order by c.run_id desc limit 1) as last_errors
 from sites s order by consecutive_failures desc, s.site_id""",
+    # The standard tables' headline numbers, one row per report that has them: what journalists compare
+    # across regions and years. Shares are of the requests handled (三（七）总计).
+    "request_stats": """
+with per_report as (
+  select s.report_id,
+    max(case when s.row = '一、本年新收政府信息公开申请数量' and s.[column] = '总计' then s.value end) as requests_received,
+    max(case when s.row = '二、上年结转政府信息公开申请数量' and s.[column] = '总计' then s.value end) as carried_in,
+    max(case when s.row = '三、本年度办理结果/（七）总计' and s.[column] = '总计' then s.value end) as requests_handled,
+    sum(case when s.row = '三、本年度办理结果/（一）予以公开' and s.[column] = '总计' then s.value end) as granted,
+    sum(case when s.row like '三、本年度办理结果/（二）%' and s.[column] = '总计' then s.value end) as partly_granted,
+    sum(case when s.row like '三、本年度办理结果/（三）%' and s.[column] = '总计' then s.value end) as refused,
+    max(case when s.row = '四、结转下年度继续办理' and s.[column] = '总计' then s.value end) as carried_out,
+    max(case when s.[table] = '四' and s.row = '行政复议' and s.[column] = '总计' then s.value end) as reconsiderations,
+    max(case when s.[table] = '四' and s.row = '行政复议' and s.[column] = '结果纠正' then s.value end)
+      as reconsiderations_corrected,
+    sum(case when s.[table] = '四' and s.row like '行政诉讼/%' and s.[column] = '总计' then s.value end) as lawsuits,
+    sum(case when s.[table] = '四' and s.row like '行政诉讼/%' and s.[column] = '结果纠正' then s.value end)
+      as lawsuits_corrected
+  from report_stats s group by s.report_id
+)
+select r.id as report_id, r.province, r.city, r.county, r.adcode, r.agency, r.level, r.report_year,
+  r.stats_template as template, p.requests_received, p.carried_in, p.requests_handled, p.granted, p.partly_granted,
+  p.refused, p.carried_out,
+  case when p.requests_handled > 0 then round(1.0 * p.granted / p.requests_handled, 3) end as share_granted,
+  case when p.requests_handled > 0 then round(1.0 * p.refused / p.requests_handled, 3) end as share_refused,
+  p.reconsiderations, p.reconsiderations_corrected, p.lawsuits, p.lawsuits_corrected,
+  (select count(*) from stats_checks c where c.report_id = r.id) as failed_checks
+from per_report p join reports r on r.id = p.report_id""",
     # How fresh the archive is: its size and its last crawl.
     "archive_status": """
 select (select count(*) from reports) as reports, (select count(*) from sightings) as sightings,
@@ -95,7 +141,8 @@ select (select count(*) from reports) as reports, (select count(*) from sighting
   (select max(finished_at) from crawl_runs where status = 'finished') as last_crawl_finished_at,
   (select count(*) from crawl_runs) as crawls""",
 }
-UNIQUE_INDEXES = {"reports": [["content_hash"]], "sightings": [["url"]], "report_versions": [["report_id", "version"]],
+UNIQUE_INDEXES = {"reports": [["content_hash"]], "attachments": [["report_id", "url"]],
+                  "report_stats": [["report_id", "table", "row", "column"]], "sightings": [["url"]], "report_versions": [["report_id", "version"]],
                   "crawl_run_sites": [["run_id", "site_id"]]}
 
 

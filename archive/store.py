@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 from collections import Counter
 from pathlib import Path
 
 import sqlite_utils
+
+from pipelines import checks
 
 from . import schema, search
 
@@ -156,6 +159,9 @@ class Archive:
                 _update(self.db, "pages", "url", url, {k: v for k, v in page.items() if k != "url"})
             else:
                 _insert(self.db, "pages", page)
+            if report_id is not None and record.is_report:
+                self._record_attachments(report_id, url, fetched_at, record.attachments)
+                self._record_stats(report_id, record.stats)
             if report_id is not None:  # seen again: back if it had been gone
                 self.db.execute("update sightings set gone_at = null where url = ?", [url])
                 self.db.execute("update reports set gone_at = null where id = ?", [report_id])
@@ -215,6 +221,57 @@ class Archive:
                                       "content_hash": record.content_hash, "title": record.title, "text": record.text,
                                       "warc_file": warc_file, "warc_offset": warc_offset})
         _update(db, "reports", "id", report_id, {"versions": number, "warc_file": warc_file, "warc_offset": warc_offset})
+
+    def _record_attachments(self, report_id: int, page_url: str, fetched_at: str, rows: list[dict]) -> None:
+        """The page's files as last seen: rows of this page replaced, other pages' rows kept."""
+        self.db.execute("delete from attachments where report_id = ? and page_url = ?", [report_id, page_url])
+        for row in rows:
+            self.db.execute("delete from attachments where report_id = ? and url = ?", [report_id, row["url"]])
+            _insert(self.db, "attachments", {"report_id": report_id, "page_url": page_url, "fetched_at": fetched_at,
+                                             **{k: row.get(k) for k in ("url", "file_name", "media_type", "size",
+                                                                        "sha256", "status", "message", "pages",
+                                                                        "text")}})
+
+    def _record_stats(self, report_id: int, stats: dict | None) -> None:
+        """The report's table cells replaced by this reading, then its checks run again."""
+        db = self.db
+        db.execute("delete from report_stats where report_id = ?", [report_id])
+        stats = stats or {}
+        cells = stats.get("cells") or []
+        for cell in cells:
+            _insert(db, "report_stats", {"report_id": report_id, "template": stats.get("template"),
+                                         "source": stats.get("source"), **cell})
+        _update(db, "reports", "id", report_id, {
+            "stats_template": stats.get("template"), "stats_source": stats.get("source"), "stats_cells": len(cells),
+            "stats_problems": json.dumps(stats["problems"], ensure_ascii=False) if stats.get("problems") else None})
+        self._run_checks(report_id)
+
+    def _cells(self, report_id: int) -> list[dict]:
+        return [{"table": t, "row": r, "column": c, "value": v} for t, r, c, v in self.db.execute(
+            "select [table], row, [column], value from report_stats where report_id = ?", [report_id]).fetchall()]
+
+    def _run_checks(self, report_id: int) -> None:
+        """Checks of this report, and across years with the same body's reports of the years around it."""
+        db = self.db
+        db.execute("delete from stats_checks where report_id = ? or other_report_id = ?", [report_id, report_id])
+        row = db.execute("select agency, adcode, report_year, stats_template from reports where id = ?",
+                         [report_id]).fetchone()
+        if row is None or row[3] is None:
+            return
+        agency, adcode, year, template = row
+        cells = self._cells(report_id)
+        failures = [(report_id, None, f) for f in checks.within(template, cells)]
+        if year is not None and agency:
+            for other_id, other_year in db.execute(
+                    "select id, report_year from reports where agency = ? and adcode is ? and report_year in (?, ?) "
+                    "and id != ? and stats_cells > 0", [agency, adcode, year - 1, year + 1, report_id]).fetchall():
+                if other_year == year - 1:
+                    failures += [(report_id, other_id, f) for f in checks.across_years(cells, self._cells(other_id))]
+                else:
+                    failures += [(other_id, report_id, f) for f in checks.across_years(self._cells(other_id), cells)]
+        for rid, other, f in failures:
+            _insert(db, "stats_checks", {"report_id": rid, "other_report_id": other,
+                                         **{**f, "numbers": json.dumps(f["numbers"], ensure_ascii=False)}})
 
     def record_run_sites(self, run_id: int, rows: list[dict]) -> None:
         with transaction(self.db):

@@ -163,6 +163,18 @@ def data_tables(root) -> list[Grid]:
     return [html_grid(t) for t in root.iter("table") if not t.xpath(".//table")][:MAX_TABLES]
 
 
+FILE_LINK = re.compile(r"\.(pdf|docx?|xlsx?|wps|et|ofd)$", re.I)
+
+
+def file_links(html_text: str, url: str | None) -> list[str]:
+    """URLs of the documents a page links (not archives): what the spider downloads with the page."""
+    doc = parse(html_text)
+    if doc is None:
+        return []
+    return [a["url"] for a in _attachments(doc, url) if FILE_LINK.search(urlsplit(a["url"]).path)
+            and urlsplit(a["url"]).scheme in ("http", "https")]
+
+
 def _attachments(doc, base_url: str | None) -> list[dict]:
     """Links to files (PDF, Word, Excel, WPS, OFD, archives), by the path's extension, once each."""
     out, seen = [], set()

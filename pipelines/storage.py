@@ -8,9 +8,12 @@ Opens the archive named by ``NIANBAO_DB`` when the spider opens, records the sit
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import os
 import sys
 import time
 from collections import Counter, defaultdict
+from pathlib import Path
 
 from scrapy import signals
 
@@ -19,12 +22,29 @@ from crawler.items import ArticlePage, CrawlError, Listed, NotModified, Unlisted
 from pipelines.dedupe import canonical_url
 
 
+def keep_file(files_dir: Path, data: bytes) -> Path:
+    """A downloaded file, kept once by its SHA-256 (files/ab/abcdef…), however many reports link it.
+
+    Written to a temporary name and renamed, so a crash never leaves half a file under a real hash.
+    """
+    digest = hashlib.sha256(data).hexdigest()
+    path = files_dir / digest[:2] / digest
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{digest}.{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    return path
+
+
 class StoragePipeline:
     def __init__(self, crawler):
         self.crawler = crawler
         self.db_path = crawler.settings.get("NIANBAO_DB")
         self.progress = crawler.settings.getbool("NIANBAO_PROGRESS", False)
         self.gone_after = crawler.settings.getint("NIANBAO_GONE_AFTER_RUNS", 3)
+        files_dir = crawler.settings.get("NIANBAO_FILES_DIR")
+        self.files_dir = Path(files_dir) if files_dir else Path(self.db_path or ".").resolve().parent / "files"
         self.archive: Archive | None = None
         self.run_id: int | None = None
         self.per_site: dict[str, Counter] = defaultdict(Counter)
@@ -72,6 +92,9 @@ class StoragePipeline:
             self.archive.record_error(self.run_id, item.site_id, item.url, "pipeline", item.failure, item.fetched_at)
             self.per_site[item.site_id]["errors"] += 1
         elif isinstance(item, ArticlePage):
+            for f in item.files:
+                if f.get("body") is not None:
+                    keep_file(self.files_dir, f["body"])
             outcome = self.archive.record_page(url=item.canonical_url or item.url, site_id=item.site_id,
                                                status=item.status, fetched_at=item.fetched_at, record=item.record,
                                                list_url=item.list_url, list_title=item.list_title,

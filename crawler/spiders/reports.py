@@ -24,6 +24,7 @@ from crawler.items import ArticlePage, CrawlError, Listed, NotModified, Unlisted
 from crawler.middlewares import PrivateAddressRefused
 from pipelines.dedupe import canonical_url
 from pipelines.encoding import decode
+from pipelines.extract import file_links
 
 
 def _read_archive(db_path: str | None, sql: str) -> list[tuple]:
@@ -92,6 +93,9 @@ class ReportsSpider(scrapy.Spider):
         spider.known = known_articles(crawler.settings.get("NIANBAO_DB"), set(spider.sites))
         spider.known_sites = finished_sites(crawler.settings.get("NIANBAO_DB"))
         spider.refetch_after = dt.timedelta(days=crawler.settings.getfloat("NIANBAO_REFETCH_DAYS", 7))
+        spider.fetch_files = crawler.settings.getbool("NIANBAO_ATTACHMENTS", True)
+        spider.max_files = crawler.settings.getint("NIANBAO_MAX_ATTACHMENTS", 5)
+        spider.max_file_size = crawler.settings.getint("NIANBAO_ATTACHMENT_MAXSIZE", 20 * 1024 * 1024)
         crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
         return spider
 
@@ -204,15 +208,62 @@ class ReportsSpider(scrapy.Spider):
             yield NotModified(site_id=response.meta["site_id"], url=response.url, fetched_at=now())
             return
         headers = {k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()}
-        yield ArticlePage(url=response.url, requested_url=response.request.meta.get("redirect_urls", [response.url])[0],
+        item = ArticlePage(url=response.url, requested_url=response.request.meta.get("redirect_urls", [response.url])[0],
                           site_id=response.meta["site_id"], status=response.status, headers=headers,
                           body=response.body, fetched_at=now(), list_url=response.meta.get("list_url"),
                           list_title=response.meta.get("list_title"), list_date=response.meta.get("list_date"),
                           warc=response.meta.get("warc"))
+        links = self._file_links(response) if self.fetch_files else []
+        if links:
+            yield self._file_request(item, links)  # the page goes to the pipelines with its files
+        else:
+            yield item
+
+    def _file_links(self, response) -> list[str]:
+        """The files (PDF, Word, Excel, WPS, OFD) the page links, up to NIANBAO_MAX_ATTACHMENTS."""
+        text = decode(response.body, response.headers.get("Content-Type", b"").decode("latin-1")).text
+        urls = file_links(text, response.url)
+        if len(urls) > self.max_files:
+            self.logger.info("[%s] %s links %d files; the first %d are fetched", response.meta["site_id"],
+                             response.url, len(urls), self.max_files)
+        return urls[: self.max_files]
+
+    def _file_request(self, item: ArticlePage, pending: list[str]) -> scrapy.Request:
+        """Files are fetched one after another, each carrying the page on; a failure is kept with the page."""
+        return scrapy.Request(pending[0], callback=self.parse_file, errback=self.on_file_error, dont_filter=True,
+                              priority=5, meta={"site_id": item.site_id, "role": "attachment", "item": item,
+                                                "pending": pending[1:], "file_url": pending[0],
+                                                "download_maxsize": self.max_file_size})
+
+    def _file_done(self, meta: dict, body: bytes | None, error: str | None):
+        item = meta["item"]
+        item.files.append({"url": meta["file_url"], "body": body, "error": error})
+        if meta["pending"]:
+            yield self._file_request(item, meta["pending"])
+        else:
+            yield item
+
+    def parse_file(self, response):
+        yield from self._file_done(response.meta, response.body, None)
+
+    def on_file_error(self, failure):
+        kind, message = self._failure_kind(failure)
+        self.logger.warning("[%s] file %s: %s", failure.request.meta.get("site_id"), failure.request.url, message)
+        yield from self._file_done(failure.request.meta, None, f"{kind}: {message}")
 
     def on_error(self, failure):
         request = failure.request
         site_id = request.meta.get("site_id", "")
+        kind, message = self._failure_kind(failure)
+        if request.meta.get("role") == "list":
+            self.incomplete.add(site_id)  # a list page we could not read: no page counts as unlisted
+        self.logger.warning("[%s] %s %s: %s", site_id, request.method, request.url, message)
+        yield CrawlError(site_id=site_id, url=request.url, kind=kind, message=message, at=now(),
+                         extra={"role": request.meta.get("role")})
+
+    @staticmethod
+    def _failure_kind(failure) -> tuple[str, str]:
+        """A short kind (http_404, dns, timeout, …) and a message for a failed request."""
         if failure.check(HttpError):
             status = failure.value.response.status
             kind, message = f"http_{status}", f"HTTP {status}"
@@ -226,8 +277,4 @@ class ReportsSpider(scrapy.Spider):
             kind, message = "refused", "connection refused"
         else:
             kind, message = failure.type.__name__, str(failure.value)[:500]
-        if request.meta.get("role") == "list":
-            self.incomplete.add(site_id)  # a list page we could not read: no page counts as unlisted
-        self.logger.warning("[%s] %s %s: %s", site_id, request.method, request.url, message)
-        yield CrawlError(site_id=site_id, url=request.url, kind=kind, message=message, at=now(),
-                         extra={"role": request.meta.get("role")})
+        return kind, message
