@@ -161,13 +161,16 @@ def serve_command(db: Path, port: int) -> None:
 @click.option("--url", help="The page's URL (resolves relative links; helps metadata).")
 @click.option("--content-type", help="The Content-Type header it was served with, if known.")
 def extract_command(file: Path, url: str | None, content_type: str | None) -> None:
-    """Run the page pipeline on one saved page and print one JSON object."""
-    from pipelines.page import process
+    """Run the page pipeline on one saved page or attached file (PDF, DOCX, …) and print one JSON object.
 
-    record = process(file.read_bytes(), url, content_type)
+    ``stats`` holds the standard tables read into numbers (null when there are none)."""
+    from pipelines.page import is_document, process, process_document
+
+    data = file.read_bytes()
+    record = process_document(data, url) if is_document(data) else process(data, url, content_type)
     out = {k: getattr(record, k) for k in ("is_report", "reject_reason", "title", "agency", "source", "province",
                                            "city", "county", "adcode", "level", "report_year", "published_date",
-                                           "site_name", "attachments", "text")}
+                                           "site_name", "attachments", "text", "stats")}
     click.echo(json.dumps(out, ensure_ascii=False, indent=2))
 
 

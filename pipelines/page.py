@@ -144,3 +144,20 @@ def process(body: bytes, url: str | None = None, content_type: str | None = None
     meta = metadata.metadata(ex, text, list_title, list_date, site_adcode, site_agency)
     problem = encoding_problem(decoded, ex)
     return build_record(decoded, ex, meta, decide(decoded, ex, meta, problem, text), problem, text, rows, converted)
+
+
+def is_document(data: bytes) -> bool:
+    """Whether bytes are an attachment-type file (PDF, Word, Excel, WPS, OFD) rather than a web page."""
+    return files_.sniff(data) not in (files_.HTML, files_.UNKNOWN)
+
+
+def process_document(data: bytes, url: str | None = None, *, site_adcode: str | None = None) -> PageRecord:
+    """Run the pipeline on a file alone (a saved PDF or DOCX): its first line stands for the page title."""
+    url = url or "file:document"
+    rows, converted = read_attachments(extract.Extracted(text="", container=None), [{"url": url, "body": data}])
+    text = full_text("", rows)
+    first_line = next((line.strip() for line in rows[0]["text"].splitlines() if line.strip()), None)
+    ex = extract.Extracted(text="", container=None, heading=first_line)
+    meta = metadata.metadata(ex, text, None, None, site_adcode, None)
+    decoded = encoding.Decoded(text="", encoding="binary", declared=None, mismatch=False, mojibake=False)
+    return build_record(decoded, ex, meta, decide(decoded, ex, meta, None, text), None, text, rows, converted)
