@@ -85,7 +85,7 @@ def _ole_kind(data: bytes) -> str:
 
     try:
         ole = olefile.OleFileIO(io.BytesIO(data))
-    except OSError:
+    except Exception:  # a truncated or broken OLE file: olefile raises OSError, ValueError, …
         return OLE
     streams = {"/".join(s).lower() for s in ole.listdir()}
     ole.close()
@@ -117,19 +117,19 @@ def convert(data: bytes) -> Converted:
 def _read_pdf(data: bytes, out: Converted) -> None:
     import pdfplumber  # MIT
 
+    lines: list[tuple[str, bool]] = []  # (text, whether it runs to the right margin), over all pages
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         out.pages = len(pdf.pages)
-        texts = []
         for page in pdf.pages[:MAX_PDF_PAGES]:
             tables = page.find_tables()
             boxes = [t.bbox for t in tables]
             prose = page.filter(lambda obj: not any(_inside(obj, box) for box in boxes)) if boxes else page
-            texts.append(unwrap(prose.extract_text_lines()))
+            lines += _full_lines(prose.extract_text_lines())
             for table in tables:  # tables as our HTML extraction writes them: a row per line, cells " | "
                 g = grid.pdf_table_grid(table)
                 out.grids.append(g)
-                texts.append("\n".join(" | ".join(_unique(row)) for row in g if any(row)))
-    out.text = "\n".join(t for t in texts if t).strip()
+                lines += [(" | ".join(_unique(row)), False) for row in g if any(row)]
+    out.text = unwrap(lines)
     if not out.text and out.pages:
         out.status = "no_text_layer"
         out.message = f"{out.pages} page(s) without a text layer (a scan): the text needs OCR"
@@ -140,20 +140,25 @@ def _inside(obj: dict, box: tuple) -> bool:
     return box[0] <= x <= box[2] and box[1] <= y <= box[3]
 
 
-def unwrap(lines: list[dict]) -> str:
-    """Join the lines a PDF wrapped mid-paragraph: a line that reaches the right margin and ends
-    no sentence goes on in the next (Chinese needs no space there; search needs no break)."""
-    right = max((line["x1"] for line in lines), default=0)
+def _full_lines(lines: list[dict]) -> list[tuple[str, bool]]:
+    """A page's lines, each marked when it reaches the margin most full lines of the page reach."""
+    ends = sorted(line["x1"] for line in lines)
+    right = ends[int(len(ends) * 0.75)] if ends else 0
+    return [(line["text"].strip(), line["x1"] >= right - 14) for line in lines]
+
+
+def unwrap(lines: list[tuple[str, bool]]) -> str:
+    """Join the lines a PDF wrapped mid-paragraph, across page breaks too: a full line that ends no
+    sentence goes on in the next (Chinese needs no space there; search needs no break)."""
     out: list[str] = []
     wrapped = False
-    for line in lines:
-        text = line["text"].strip()
+    for text, full in lines:
         if wrapped and out:
             out[-1] += text
         else:
             out.append(text)
-        wrapped = line["x1"] >= right - 12 and not re.search(r"[。！？；：:]$", text)
-    return "\n".join(t for t in out if t)
+        wrapped = full and not re.search(r"[。！？；：:]$", text)
+    return "\n".join(t for t in out if t).strip()
 
 
 def _read_docx(data: bytes, out: Converted) -> None:

@@ -1,0 +1,54 @@
+"""Attached files: the type is read from the bytes, every outcome has a status, nothing raises."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+
+from crawler.samples import files
+from pipelines import attachments
+
+
+@pytest.fixture(scope="module")
+def report_2021(web1):
+    return web1.world.documents["yichun-2021"]
+
+
+def test_type_comes_from_the_bytes_not_the_name(report_2021):
+    assert attachments.sniff(files.docx_bytes(report_2021)) == attachments.DOCX
+    assert attachments.sniff(files.pdf_bytes(report_2021)) == attachments.PDF
+    assert attachments.sniff(b"<!DOCTYPE html><html><body>404</body></html>") == attachments.HTML
+    assert attachments.sniff(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600) in (attachments.OLE, attachments.WPS)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("readme.txt", "x")
+    assert attachments.sniff(buf.getvalue()) == attachments.ZIP
+
+
+def test_every_kind_of_bad_file_gets_a_status_and_a_reason(report_2021):
+    page = attachments.convert(b"<html><body>\xe6\x96\x87\xe4\xbb\xb6\xe4\xb8\x8d\xe5\xad\x98\xe5\x9c\xa8</body></html>")
+    assert (page.status, page.text) == ("not_a_file", "") and "web page" in page.message
+    broken = attachments.convert(files.pdf_bytes(report_2021)[:4000])
+    assert broken.status in ("failed", "no_text_layer") and broken.message
+    unknown = attachments.convert(b"\x00\x01binary")
+    assert unknown.status == "unsupported" and unknown.sha256 and unknown.size == 8
+
+
+def test_a_scan_is_recorded_as_having_no_text_layer(report_2021):
+    scan = attachments.convert(files.pdf_bytes(report_2021, True))
+    assert scan.status == "no_text_layer" and scan.pages == 1 and scan.text == "" and "OCR" in scan.message
+
+
+def test_pdf_text_is_unwrapped_so_search_finds_words_across_line_ends(report_2021):
+    text = attachments.convert(files.pdf_bytes(report_2021)).text
+    for block in report_2021.blocks:
+        if block.kind == "p":
+            assert block.text in text
+    assert attachments.convert(files.docx_bytes(report_2021)).text.count("\n") > 20
+
+
+def test_sample_files_are_byte_for_byte_deterministic(web1, web2):
+    a, b = web1.world.documents["yichun-2021"], web2.world.documents["yichun-2021"]
+    assert files.docx_bytes(a) == files.docx_bytes(b) and files.pdf_bytes(a) == files.pdf_bytes(b)
