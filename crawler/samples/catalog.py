@@ -76,7 +76,7 @@ SITES: tuple[SitePlan, ...] = (
     SitePlan("dingxi", "www.dingxi.gov.test", "定西市人民政府信息公开平台（示例）", gov("dingxi", R.DINGXI),
              "hanweb", "12377", (2011, 2015, 2019, 2021, 2022, 2023),
              (("统计公报", 2020), ("工作要点", 2022), ("政府工作报告", 2019)),
-             variants=((2022, "pdf"),), options={"page_size": 2, "site_code": "6211000001"}),
+             variants=((2019, "pdf"),), options={"page_size": 2, "site_code": "6211000001"}),
     SitePlan("anding", "www.anding.gov.test", "定西市安定区人民政府（示例）", gov("anding", R.ANDING),
              "hanweb", "8841", (2013, 2018, 2020, 2022),
              (("考核通报", 2022), ("信息公开指南", 2019), ("工作要点", 2021)),
