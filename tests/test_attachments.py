@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import io
+import os
+import shutil
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -52,3 +55,22 @@ def test_pdf_text_is_unwrapped_so_search_finds_words_across_line_ends(report_202
 def test_sample_files_are_byte_for_byte_deterministic(web1, web2):
     a, b = web1.world.documents["yichun-2021"], web2.world.documents["yichun-2021"]
     assert files.docx_bytes(a) == files.docx_bytes(b) and files.pdf_bytes(a) == files.pdf_bytes(b)
+
+
+DOC_FIXTURE = Path(__file__).parent / "fixtures" / "sample-yichun-2016.doc"
+
+
+def test_word_97_doc_is_read_with_antiword(web1):
+    """The fixture is the samples' yichun-2016 report as DOCX, saved as Word 97 by LibreOffice 7.4
+    (``soffice --headless --convert-to doc``): no Python library writes .doc, and LibreOffice is too
+    big to install for one test."""
+    if shutil.which("antiword") is None:
+        if os.environ.get("CI") == "true":
+            raise RuntimeError("CI=true but antiword is not installed (.ci/run installs it)")
+        pytest.skip("antiword is not installed: .doc attachments are recorded as unsupported here")
+    data = DOC_FIXTURE.read_bytes()
+    assert attachments.sniff(data) == attachments.DOC
+    doc = attachments.convert(data)
+    assert doc.status == "ok", doc.message
+    paragraphs = [b.text for b in web1.world.documents["yichun-2016"].blocks if b.kind == "p"]
+    assert paragraphs and all(p in doc.text for p in paragraphs)
