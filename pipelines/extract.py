@@ -171,8 +171,8 @@ def file_links(html_text: str, url: str | None) -> list[str]:
     doc = parse(html_text)
     if doc is None:
         return []
-    return [a["url"] for a in _attachments(doc, url) if FILE_LINK.search(urlsplit(a["url"]).path)
-            and urlsplit(a["url"]).scheme in ("http", "https")]
+    return [a["url"] for a in _attachments(doc, url) if urlsplit(a["url"]).scheme in ("http", "https")
+            and (FILE_LINK.search(urlsplit(a["url"]).path) or FILE_LINK.search(a["text"]))]
 
 
 def _attachments(doc, base_url: str | None) -> list[dict]:
@@ -181,13 +181,15 @@ def _attachments(doc, base_url: str | None) -> list[dict]:
     for a in doc.iter("a"):
         href = (a.get("href") or "").strip()
         path = urlsplit(href).path
-        if not ATTACHMENT.search(path):
+        name = clean(a.text_content()) or clean(a.get("title") or "")
+        # By the path's extension, or, for download.jsp?id=… links, by the file name in the link text.
+        if not ATTACHMENT.search(path) and not (href and ATTACHMENT.search(name)):
             continue
         absolute = urljoin(base_url or "", href)
         if absolute in seen:
             continue
         seen.add(absolute)
-        out.append({"url": absolute, "text": clean(a.text_content()) or clean(a.get("title") or "")})
+        out.append({"url": absolute, "text": name})
     return out
 
 

@@ -178,10 +178,16 @@ def test_short_place_names_resolve_when_no_full_name_is_written():
 def test_attachments_are_listed_with_their_link_text():
     html = ('<html><body><div id="zoom"><p>某县2019年政府信息公开工作年度报告全文见附件。</p>'
             '<a href="/files/nb2019.pdf">年报全文.pdf</a></div><a href="x.DOCX" title="统计表">下载</a>'
-            '<a href="/list.html">列表</a></body></html>')
+            '<a href="/list.html">列表</a><a href="/down.jsp?id=7">2018年报.wps</a>'
+            '<a href="mailto:a@b.test">信箱.pdf</a></body></html>')
     ex = extract.extract(html, "http://a.test/art/1.html")
     assert ex.attachments == [{"url": "http://a.test/files/nb2019.pdf", "text": "年报全文.pdf"},
-                              {"url": "http://a.test/art/x.DOCX", "text": "下载"}]
+                              {"url": "http://a.test/art/x.DOCX", "text": "下载"},
+                              {"url": "http://a.test/down.jsp?id=7", "text": "2018年报.wps"},
+                              {"url": "mailto:a@b.test", "text": "信箱.pdf"}]
+    # What the spider downloads: documents over HTTP, found by path or by the link's file name.
+    assert extract.file_links(html, "http://a.test/art/1.html") == [
+        "http://a.test/files/nb2019.pdf", "http://a.test/art/x.DOCX", "http://a.test/down.jsp?id=7"]
 
 
 def test_double_encoded_page_is_recorded_as_mojibake_not_archived():
