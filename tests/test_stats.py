@@ -195,3 +195,34 @@ def test_every_planted_inconsistency_is_found_and_nothing_else(web1, rows1):
         found |= {(row["report_id"], f["check"], f["column"]) for f in failures}
     planted = {(r["report_id"], f["check"], f["column"]) for r in by_report.values() for f in r["planted_errors"]}
     assert len(planted) == 4 and found == planted
+
+
+def _served(archive_path, path):
+    import asyncio
+
+    from archive.serve import app
+
+    async def go():
+        return await app(archive_path).client.get(path)
+    return asyncio.run(go())
+
+
+def test_datasette_serves_the_numbers_for_comparison_and_export(sample_archive, rows1):
+    with_tables = {r["title"] for r in rows1 if r["kind"] == "report" and r["stats"] and r["delivery"] == "html"}
+    rows = _served(sample_archive, "/nianbao/request_stats.json?_shape=array&_size=max").json()
+    assert len(rows) == len(with_tables)
+    assert all(0 <= r["share_granted"] <= 1 and r["requests_received"] is not None for r in rows)
+    assert sum(r["failed_checks"] for r in rows) == 4
+    failed = _served(sample_archive, "/nianbao/failed_checks.json?_shape=array").json()
+    assert {(f["check"], f["column"]) for f in failed} == {
+        ("received_equals_handled", "自然人"), ("received_equals_handled", "总计"),
+        ("carried_over", "自然人"), ("carried_over", "总计")}
+    by_region = _served(sample_archive, "/nianbao/requests_by_region_year.json?_shape=array&province=甘肃省").json()
+    assert by_region and {r["province"] for r in by_region} == {"甘肃省"}
+    assert sum(r["reports"] for r in by_region) == sum(1 for r in rows if r["province"] == "甘肃省")
+    csv_export = _served(sample_archive, "/nianbao/request_stats.csv?_size=max")
+    assert csv_export.status_code == 200 and csv_export.text.splitlines()[0].startswith("report_id,province,")
+    assert _served(sample_archive, "/nianbao/most_refusals.json?min_requests=1").status_code == 200
+    assert _served(sample_archive, "/-/dashboards/requests").status_code == 200
+    cells = _served(sample_archive, "/nianbao/report_stats.json?_shape=array&table=三&_size=5").json()
+    assert len(cells) == 5 and {"row", "column", "value", "label"} <= set(cells[0])
