@@ -130,7 +130,22 @@ def build_record(decoded: encoding.Decoded, ex: extract.Extracted, meta: metadat
         site_name=meta.site_name, attachments=attachment_rows, text=text,
         content_hash=identity_hash(meta.title, text, attachment_rows) if text else None,
         encoding=decoded.encoding, encoding_problem=problem,
-        stats=read_stats(ex, converted or [], meta.report_year))
+        stats=_stats_or_why_not(read_stats(ex, converted or [], meta.report_year), decision, meta, attachment_rows))
+
+
+def _stats_or_why_not(parsed: dict | None, decision: classify.Decision, meta: metadata.Metadata,
+                      attachment_rows: list[dict]) -> dict | None:
+    """A report of 2019 or later must carry the tables: when none was read, say why, never nothing."""
+    if parsed is not None or not decision.is_report or not meta.report_year or meta.report_year < 2019:
+        return parsed
+    scans = [a["file_name"] for a in attachment_rows if a["status"] == "no_text_layer"]
+    unread = [a["file_name"] for a in attachment_rows if a["status"] not in ("ok", "no_text_layer")]
+    why = ["no table of the template was found in the page or its files (printed as images, or left out)"]
+    if scans:
+        why.append(f"a scan without a text layer may hold them: {', '.join(scans)}")
+    if unread:
+        why.append(f"files that could not be read may hold them: {', '.join(unread)}")
+    return {"template": None, "cells": [], "problems": why, "source": None}
 
 
 def process(body: bytes, url: str | None = None, content_type: str | None = None, *, list_title: str | None = None,

@@ -226,3 +226,12 @@ def test_datasette_serves_the_numbers_for_comparison_and_export(sample_archive, 
     assert _served(sample_archive, "/-/dashboards/requests").status_code == 200
     cells = _served(sample_archive, "/nianbao/report_stats.json?_shape=array&table=三&_size=5").json()
     assert len(cells) == 5 and {"row", "column", "value", "label"} <= set(cells[0])
+
+
+def test_a_recent_report_without_readable_tables_says_why():
+    body = ("<html><head><title>某县2020年政府信息公开工作年度报告</title></head><body><div class='TRS_Editor'>"
+            + "<p>本年度政府信息公开工作总体平稳，统计表以图片形式附后。</p>" * 8
+            + "<p><img src='table3.png'></p></div></body></html>").encode()
+    record = process(body, "https://example.invalid/nb/2020.htm")
+    assert record.is_report and record.stats["cells"] == [] and record.stats["template"] is None
+    assert "no table of the template was found" in record.stats["problems"][0]
