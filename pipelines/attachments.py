@@ -5,7 +5,7 @@ page's extension and Content-Type are often wrong (``.doc`` that is a DOCX, ``do
 for everything, an HTML error page served with 200), so the type is read from the bytes.
 
 Readers (all permissively licensed; no AGPL): pdfplumber (MIT) for PDF text and ruled tables,
-python-docx (MIT) for DOCX, openpyxl (MIT) for XLSX, olefile (BSD) to tell the OLE formats
+python-docx (MIT) for DOCX, openpyxl (MIT) for XLSX, xlrd (BSD) for XLS, olefile (BSD) to tell the OLE formats
 apart, and Debian's ``antiword`` (GPL, run as a separate program) for Word 97 ``.doc``. WPS, ET
 and OFD files are recorded as unsupported: no reader for them is packaged here.
 
@@ -191,6 +191,11 @@ def _read_xlsx(data: bytes, out: Converted) -> None:
     out.text = "\n".join(" | ".join(_unique(row)) for g in out.grids for row in g if any(row))
 
 
+def _read_xls(data: bytes, out: Converted) -> None:
+    out.grids = grid.xls_grids(data)
+    out.text = "\n".join(" | ".join(_unique(row)) for g in out.grids for row in g if any(row))
+
+
 def _read_doc(data: bytes, out: Converted) -> None:
     tool = shutil.which("antiword")
     if tool is None:
@@ -205,4 +210,4 @@ def _read_doc(data: bytes, out: Converted) -> None:
     out.text = done.stdout.decode("utf-8", "replace").strip()
 
 
-_READERS = {PDF: _read_pdf, DOCX: _read_docx, XLSX: _read_xlsx, DOC: _read_doc}
+_READERS = {PDF: _read_pdf, DOCX: _read_docx, XLSX: _read_xlsx, XLS: _read_xls, DOC: _read_doc}

@@ -118,3 +118,25 @@ def xlsx_grids(data: bytes) -> list[Grid]:
                     values[r][c] = top
         grids.append(values)
     return grids
+
+
+def xls_grids(data: bytes) -> list[Grid]:
+    """Every sheet of an Excel 97 (.xls) workbook as one grid, merged ranges expanded."""
+    import xlrd  # BSD; 2.x reads exactly the old .xls format
+
+    book = xlrd.open_workbook(file_contents=data, formatting_info=True)
+    grids = []
+    for sheet in book.sheets():
+        values = [[_cell_text(_xls_text(sheet.cell(r, c))) for c in range(sheet.ncols)] for r in range(sheet.nrows)]
+        for top, bottom, left, right in sheet.merged_cells:
+            for r in range(top, bottom):
+                for c in range(left, right):
+                    values[r][c] = values[top][left]
+        grids.append(values)
+    return grids
+
+
+def _xls_text(cell) -> str:
+    if cell.ctype == 2 and float(cell.value).is_integer():  # xlrd gives every number as a float
+        return str(int(cell.value))
+    return "" if cell.value is None else str(cell.value)

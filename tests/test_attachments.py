@@ -74,3 +74,14 @@ def test_word_97_doc_is_read_with_antiword(web1):
     assert doc.status == "ok", doc.message
     paragraphs = [b.text for b in web1.world.documents["yichun-2016"].blocks if b.kind == "p"]
     assert paragraphs and all(p in doc.text for p in paragraphs)
+
+
+def test_tables_attached_as_a_spreadsheet_give_every_cell(web1, rows1):
+    from pipelines import stats
+
+    row = next(r for r in rows1 if r["kind"] == "report" and r["report_id"] == "yuanzhou-2020")
+    book = attachments.convert(files.xlsx_bytes(web1.world.documents["yuanzhou-2020"]))
+    assert (book.media_type, book.status) == (attachments.XLSX, "ok") and len(book.grids) == 3
+    parsed = stats.parse(book.grids, 2020)
+    key = lambda c: (c["table"], c["row"], c["column"])  # noqa: E731
+    assert parsed.problems == [] and sorted(parsed.cells, key=key) == sorted(row["stats"]["cells"], key=key)
