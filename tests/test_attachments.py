@@ -85,3 +85,15 @@ def test_tables_attached_as_a_spreadsheet_give_every_cell(web1, rows1):
     parsed = stats.parse(book.grids, 2020)
     key = lambda c: (c["table"], c["row"], c["column"])  # noqa: E731
     assert parsed.problems == [] and sorted(parsed.cells, key=key) == sorted(row["stats"]["cells"], key=key)
+
+
+def test_tables_in_an_excel_97_workbook_give_every_cell(rows1):
+    """The fixture is ``files.xlsx_bytes`` of yuanzhou-2020 saved as Excel 97 by LibreOffice 7.4."""
+    from pipelines import stats
+
+    row = next(r for r in rows1 if r["kind"] == "report" and r["report_id"] == "yuanzhou-2020")
+    book = attachments.convert((Path(__file__).parent / "fixtures" / "sample-yuanzhou-2020-tables.xls").read_bytes())
+    assert (book.media_type, book.status) == (attachments.XLS, "ok")
+    parsed = stats.parse(book.grids, 2020)
+    key = lambda c: (c["table"], c["row"], c["column"])  # noqa: E731
+    assert parsed.problems == [] and sorted(parsed.cells, key=key) == sorted(row["stats"]["cells"], key=key)
