@@ -27,6 +27,15 @@ from crawler.middlewares import PrivateAddressRefused
 BLOCKED_STATUSES = (412,)  # the JavaScript challenge of anti-bot appliances (瑞数 and the like)
 
 
+def stop_crawl(crawler, reason: str) -> None:
+    """Close the spider from a synchronous component (a pipeline, a signal handler)."""
+    from scrapy.utils.defer import deferred_from_coro
+
+    engine = crawler.engine
+    if engine is not None and engine.running and engine.spider is not None:
+        deferred_from_coro(engine.close_spider_async(reason=reason))
+
+
 class RedirectLoop(IgnoreRequest):
     """A redirect leads back to a URL of its own chain."""
 
