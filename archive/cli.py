@@ -129,12 +129,13 @@ def crawl_command(sites_path: Path, db: Path, allow_private: bool, refetch_days:
 def _crawl(sites_path: Path, db: Path, allow_private: bool, verbose: bool, refetch_days: float = 7) -> dict:
     from archive.crawl import ArchiveLocked, run_crawl
     from crawler.registry import RegistryError
+    from pipelines.storage import StorageError
 
     started = time.monotonic()
     try:
         run = run_crawl(sites_path, db, allow_private=allow_private, log_level="INFO" if verbose else "WARNING",
                         overrides={"NIANBAO_REFETCH_DAYS": refetch_days})
-    except (RegistryError, ArchiveLocked) as e:
+    except (RegistryError, ArchiveLocked, StorageError) as e:
         raise click.ClickException(str(e)) from None
     click.echo(f"crawl run {run['id']} {run['status']} in {time.monotonic() - started:.0f}s: {run['requests']} requests, "
                f"{run['pages']} pages, {run['reports_new']} new reports, {run['sightings_new']} new sightings, "

@@ -16,6 +16,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.utils.project import get_project_settings
 
 from crawler.spiders.reports import ReportsSpider
+from pipelines.storage import StorageError
 
 
 def crawl_settings(sites: str | Path, db: str | Path, allow_private: bool = False, progress: bool = True,
@@ -37,7 +38,11 @@ def crawl_lock(db: str | Path):
     """An exclusive lock on ``DB.lock`` for the crawl's lifetime; the kernel drops it if we are killed."""
     path = Path(f"{db}.lock")
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a+") as f:
+    try:
+        f = open(path, "a+")
+    except OSError as e:
+        raise StorageError(f"cannot write the lock file beside the archive: {e}") from None
+    with f:
         try:
             fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -59,8 +64,13 @@ def run_crawl(sites: str | Path, db: str | Path, allow_private: bool = False, pr
 def _run(sites, db, allow_private, progress, log_level, overrides) -> dict:
     process = CrawlerProcess(crawl_settings(sites, db, allow_private, progress, log_level, overrides))
     crawler = process.create_crawler(ReportsSpider)
-    process.crawl(crawler, sites=str(sites))
+    done = process.crawl(crawler, sites=str(sites))
+    # An archive that cannot be opened for writing aborts the crawl; the stats keep the message, reported below.
+    done.addErrback(lambda failure: None if failure.check(StorageError) else failure)
     process.start()
+    storage_error = crawler.stats.get_value("nianbao/storage_error")
+    if storage_error:
+        raise StorageError(storage_error)
     run = crawler.stats.get_value("nianbao/run")
     if run is None:
         raise RuntimeError("the crawl ended before the archive was opened (see the log above)")

@@ -12,7 +12,7 @@ import sqlite_utils
 
 TABLES = {
     "sites": ({"site_id": str, "name": str, "adcode": str, "level": str, "platform": str, "detected_platform": str,
-               "start_urls": str}, "site_id"),
+               "start_urls": str, "robots_override": str}, "site_id"),
     "reports": ({"id": int, "title": str, "agency": str, "source": str, "province": str, "city": str, "county": str,
                  "adcode": str, "level": str, "report_year": int, "published_date": str, "url": str, "site_id": str,
                  "text": str, "content_hash": str, "first_seen_at": str, "last_seen_at": str,

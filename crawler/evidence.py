@@ -21,6 +21,8 @@ import io
 from pathlib import Path
 
 from scrapy import signals
+
+from crawler.faults import stop_crawl
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -47,6 +49,7 @@ class WarcEvidence:
     @classmethod
     def from_crawler(cls, crawler):
         ext = cls(warc_dir(crawler.settings))
+        ext.crawler = crawler
         crawler.signals.connect(ext.open, signal=signals.spider_opened)
         crawler.signals.connect(ext.close, signal=signals.spider_closed)
         crawler.signals.connect(ext.response_received, signal=signals.response_received)
@@ -92,8 +95,15 @@ class WarcEvidence:
                                                     http_headers=http)
             if body:
                 self.digests[digest] = (response.url, date)
-        self.writer.write_record(record)
-        self.file.flush()
+        try:
+            self.writer.write_record(record)
+            self.file.flush()
+        except OSError as e:  # disk full: the evidence cannot be kept, so neither can the pages
+            self.writer = None
+            message = f"cannot write the WARC file {self.path}: {e}"
+            self.crawler.stats.set_value("nianbao/storage_error", message)
+            stop_crawl(self.crawler, "storage_error")
+            raise
         request.meta["warc"] = (self.path.name, offset)
 
 

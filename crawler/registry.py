@@ -1,7 +1,9 @@
 """The site registry: one CSV row per site, ``site_id,name,adcode,level,platform,start_urls``.
 
 Sites are data: anyone can crawl their own list by writing this file. A bad row is reported
-with its line number and skipped; the other sites are still crawled.
+with its line number and skipped; the other sites are still crawled. An optional column
+``robots_override`` holds, for a site whose robots.txt we may ignore, the reason (such as the
+site's written permission); it is kept in the ``sites`` table. Empty: robots.txt is obeyed.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 COLUMNS = ("site_id", "name", "adcode", "level", "platform", "start_urls")
+OPTIONAL_COLUMNS = ("robots_override",)
 LEVELS = ("province", "prefecture", "county", "township", "department")
 _SITE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
@@ -26,10 +29,12 @@ class Site:
     level: str
     platform: str  # an adapter name, or "auto"
     start_urls: tuple[str, ...]
+    robots_override: str | None = None  # why this site's robots.txt is not obeyed; None: it is
 
     def as_row(self) -> dict:
         return {"site_id": self.site_id, "name": self.name, "adcode": self.adcode, "level": self.level,
-                "platform": self.platform, "start_urls": " ".join(self.start_urls)}
+                "platform": self.platform, "start_urls": " ".join(self.start_urls),
+                "robots_override": self.robots_override}
 
 
 class RegistryError(ValueError):
@@ -95,7 +100,7 @@ def _site(row: dict, platforms: tuple[str, ...]) -> Site:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError(f"start URL {url!r} is not an http(s) URL")
-    return Site(site_id, field("name") or site_id, adcode, level, platform, urls)
+    return Site(site_id, field("name") or site_id, adcode, level, platform, urls, field("robots_override") or None)
 
 
 def load(path: str | Path, platforms: tuple[str, ...]) -> tuple[list[Site], list[str]]:

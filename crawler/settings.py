@@ -29,9 +29,16 @@ RETRY_ENABLED = True
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 REDIRECT_MAX_TIMES = 10
+NIANBAO_RETRY_BACKOFF = 2.0  # seconds before the first retry, doubled for each next one
+NIANBAO_MAX_RETRY_AFTER = 120  # a Retry-After up to this many seconds is waited for; a longer one gives up
+NIANBAO_BLOCKED_LIMIT = 3  # anti-bot challenges (HTTP 412) from one site after which it is not asked again this crawl
 
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.PrivateAddressGuard": 50,
+    "crawler.faults.AntiBotGuard": 60,  # stop asking a site that keeps answering anti-bot challenges
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.retry.BackoffRetryMiddleware": 550,  # Scrapy's retry, with backoff and Retry-After
+    "crawler.faults.RedirectLoopGuard": 650,  # sees 3xx before RedirectMiddleware (600)
 }
 EXTENSIONS = {
     "crawler.evidence.WarcEvidence": 500,  # every response into a WARC file per crawl
@@ -53,7 +60,8 @@ NIANBAO_ALLOW_PRIVATE = False
 NIANBAO_WARC_DIR = None  # default: warc/ beside the archive
 NIANBAO_REFETCH_DAYS = 7  # a known page still listed is fetched again (conditionally) after this many days
 NIANBAO_GONE_AFTER_RUNS = 3  # a page that answers but stays off its list this many runs is marked gone
-NIANBAO_MAX_LIST_PAGES = 500  # per site: a cap against pagination traps
+NIANBAO_MAX_LIST_PAGES = 500  # per site: a cap against pagination and calendar traps
+NIANBAO_MAX_LIST_DEPTH = 100  # list pages reached one from another: a cap against endless 下一页 chains
 NIANBAO_ATTACHMENTS = True  # fetch the files (PDF, Word, Excel, WPS) an article page links
 NIANBAO_MAX_ATTACHMENTS = 5  # per page: more links than this are recorded, not fetched
 NIANBAO_ATTACHMENT_MAXSIZE = 20 * 1024 * 1024  # bytes; a bigger file is recorded as too large

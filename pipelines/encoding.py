@@ -6,7 +6,9 @@ for text with characters outside GB 2312, ISO-8859-1 defaults from the web serve
 parses the declarations (header, BOM, meta) but then decodes with replacement characters,
 which would archive garbage in silence; so each declared candidate is tried *strictly*, in
 order, and only when none fits do we ask charset-normalizer to detect from the bytes. The GB
-family is always decoded as gb18030, its superset.
+family is always decoded as gb18030, its superset. A declared Big5 (or Japanese/Korean)
+charset can decode GBK bytes without error into garbage; when gb18030 fits the bytes too,
+charset-normalizer chooses between the two.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from w3lib.encoding import html_body_declared_encoding, http_content_type_encodi
 # Declarations that say little: servers send them by default, whatever the bytes are.
 _WEAK = {"iso8859-1", "latin-1", "latin1", "iso-8859-1", "windows-1252", "cp1252", "ascii", "us-ascii"}
 _GB = {"gb2312", "gbk", "gb18030", "gb_2312-80", "x-gbk", "euc-cn", "cp936", "hz-gb-2312", "gb2312-80"}
+_OTHER_CJK = {"big5", "big5hkscs", "cp950", "euc_jp", "shift_jis", "cp932", "euc_kr", "cp949", "iso2022_jp"}
 MOJIBAKE_SHARE = 0.01  # replacement characters per character above which a text is garbage
 
 
@@ -61,6 +64,8 @@ def decode(body: bytes, content_type: str | None = None) -> Decoded:
             continue
         if encoding not in strong and encoding == "gb18030" and _looks_wrong(text):
             continue  # a guess that "fits" only because gb18030 accepts nearly anything
+        if encoding in _OTHER_CJK and _gb18030_reads_better(body, encoding):
+            continue  # a GBK page declared as Big5: both decode, only one is Chinese
         if bom_encoding and text.startswith("\ufeff"):
             text = text[1:]
         return Decoded(text, encoding, declared, mismatch=bool(declared and declared != encoding), mojibake=False)
@@ -69,6 +74,15 @@ def decode(body: bytes, content_type: str | None = None) -> Decoded:
     text = body.decode(encoding or "utf-8", errors="replace")
     bad = text.count("\ufffd") / max(1, len(text))
     return Decoded(text, encoding or "utf-8", declared, mismatch=True, mojibake=bad > MOJIBAKE_SHARE)
+
+
+def _gb18030_reads_better(body: bytes, declared: str) -> bool:
+    try:
+        body.decode("gb18030")
+    except UnicodeDecodeError:
+        return False
+    best = charset_normalizer.from_bytes(body, cp_isolation=[declared, "gb18030"]).best()
+    return bool(best) and normalise(best.encoding) == "gb18030"
 
 
 def _looks_wrong(text: str) -> bool:

@@ -3,13 +3,20 @@
 Opens the archive named by ``NIANBAO_DB`` when the spider opens, records the sites and a
 ``crawl_runs`` row, stores every item, and closes the run with its counts. With
 ``NIANBAO_PROGRESS`` it prints a line per site on stderr when the crawl ends.
+
+When the archive cannot be written (disk full, read-only file, I/O error) the crawl stops:
+the page being written is rolled back whole (one transaction per page), later items are
+dropped, and the error is left in the stats (``nianbao/storage_error``) for ``nianbao crawl``
+to report. Going on would only fetch pages we cannot keep.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import os
+import sqlite3
 import sys
 import time
 from collections import Counter, defaultdict
@@ -18,6 +25,7 @@ from pathlib import Path
 from scrapy import signals
 
 from archive.store import Archive
+from crawler.faults import stop_crawl
 from crawler.items import ArticlePage, CrawlError, Listed, NotModified, Unlisted
 from pipelines.dedupe import canonical_url
 
@@ -37,6 +45,13 @@ def keep_file(files_dir: Path, data: bytes) -> Path:
     return path
 
 
+logger = logging.getLogger(__name__)
+
+
+class StorageError(RuntimeError):
+    """The archive (or what is written beside it) cannot be written: disk full, read-only, I/O error."""
+
+
 class StoragePipeline:
     def __init__(self, crawler):
         self.crawler = crawler
@@ -46,6 +61,7 @@ class StoragePipeline:
         files_dir = crawler.settings.get("NIANBAO_FILES_DIR")
         self.files_dir = Path(files_dir) if files_dir else Path(self.db_path or ".").resolve().parent / "files"
         self.archive: Archive | None = None
+        self.storage_error: str | None = None
         self.run_id: int | None = None
         self.per_site: dict[str, Counter] = defaultdict(Counter)
         self.first_seen: dict[str, float] = {}
@@ -69,12 +85,33 @@ class StoragePipeline:
 
     def open_spider(self, spider=None):
         spider = spider or self.crawler.spider
-        self.archive = Archive(self.db_path)
-        self.archive.upsert_sites([s.as_row() for s in spider.sites.values()])
-        self.run_id = self.archive.start_run(len(spider.sites))
+        try:
+            self.archive = Archive(self.db_path)
+            self.archive.upsert_sites([s.as_row() for s in spider.sites.values()])
+            self.run_id = self.archive.start_run(len(spider.sites))
+        except sqlite3.Error as e:
+            raise StorageError(self._fail(e)) from e
         self.crawler.stats.set_value("nianbao/run_id", self.run_id)
 
+    def _fail(self, error: Exception) -> str:
+        """Remember the first storage error, and stop the crawl."""
+        if self.storage_error is None:
+            self.storage_error = f"cannot write the archive {self.db_path}: {error} (disk full or read-only?)"
+            self.crawler.stats.set_value("nianbao/storage_error", self.storage_error)
+            stop_crawl(self.crawler, "storage_error")
+        return self.storage_error
+
     def process_item(self, item, spider=None):
+        if self.storage_error:
+            return item  # not stored: the crawl is stopping (the error is logged once, below)
+        try:
+            return self._store(item)
+        except (sqlite3.Error, OSError) as e:  # the item's transaction is rolled back whole; a file write
+            # (files/ beside the archive) fails the same way on a full or read-only disk
+            logger.error("%s; stopping the crawl", self._fail(e))
+            return item
+
+    def _store(self, item):
         if isinstance(item, Listed):
             self.archive.record_listed(item.url)
             self.per_site[item.site_id]["listed"] += 1
@@ -117,6 +154,15 @@ class StoragePipeline:
                 "duration_s": round(last - first, 3) if first and last else None}
 
     def close_spider(self, spider=None):
+        if self.archive is None:
+            return
+        if self.storage_error:  # record how the run ended if the file still takes a write; no more
+            try:
+                self.archive.finish_run(self.run_id, "storage_error", 0)
+                self.archive.close()
+            except sqlite3.Error:
+                pass
+            return
         spider = spider or self.crawler.spider
         for site_id, platform in spider.platforms.items():
             self.archive.set_detected_platform(site_id, platform)

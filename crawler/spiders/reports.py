@@ -16,12 +16,10 @@ import sys
 import scrapy
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
-from scrapy.spidermiddlewares.httperror import HttpError
-from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError
 
 from crawler import adapters, registry
+from crawler.faults import body_problem, failure_kind
 from crawler.items import ArticlePage, CrawlError, Listed, NotModified, Unlisted
-from crawler.middlewares import PrivateAddressRefused
 from pipelines.dedupe import canonical_url
 from pipelines.encoding import decode
 from pipelines.extract import file_links
@@ -89,6 +87,7 @@ class ReportsSpider(scrapy.Spider):
         spider.sites = {s.site_id: s for s in sites}
         spider.registry_errors = errors
         spider.max_list_pages = crawler.settings.getint("NIANBAO_MAX_LIST_PAGES", 500)
+        spider.max_list_depth = crawler.settings.getint("NIANBAO_MAX_LIST_DEPTH", 100)
         spider.progress = crawler.settings.getbool("NIANBAO_PROGRESS", False)
         spider.known = known_articles(crawler.settings.get("NIANBAO_DB"), set(spider.sites))
         spider.known_sites = finished_sites(crawler.settings.get("NIANBAO_DB"))
@@ -138,11 +137,17 @@ class ReportsSpider(scrapy.Spider):
             raise DontCloseSpider
 
     def _list_request(self, site: registry.Site, url: str, method: str = "GET", body: bytes | None = None,
-                      headers: dict | None = None) -> scrapy.Request:
+                      headers: dict | None = None, depth: int = 0) -> scrapy.Request:
         self.list_requested[site.site_id] += 1
         return scrapy.Request(url, method=method, body=body, headers=headers, callback=self.parse_listing,
                               errback=self.on_error, meta={"site_id": site.site_id, "role": "list",
-                                                           "request_body": body})
+                                                           "request_body": body, "list_depth": depth,
+                                                           **self._robots_meta(site.site_id)})
+
+    def _robots_meta(self, site_id: str) -> dict:
+        """robots.txt is obeyed unless the site's registry row gives a reason not to (``robots_override``)."""
+        site = self.sites.get(site_id)
+        return {"dont_obey_robotstxt": True} if site is not None and site.robots_override else {}
 
     def parse_listing(self, response):
         site = self.sites[response.meta["site_id"]]
@@ -171,6 +176,8 @@ class ReportsSpider(scrapy.Spider):
                 yield Listed(site_id=site.site_id, url=url, at=now())
                 if not self._due(known):
                     continue
+            if url in self.requested:  # asked already, maybe by another spelling (query order, tracking parameters)
+                continue
             fresh += known is None
             yield self._article_request(site.site_id, link.url, list_url=response.url, list_title=link.title,
                                         list_date=link.date)
@@ -178,13 +185,19 @@ class ReportsSpider(scrapy.Spider):
             # Lists are newest first: a page with nothing new means the rest is known too.
             self.incomplete.add(site.site_id)
             return
+        depth = response.meta.get("list_depth", 0) + 1
         for follow in listing.follow:
             if self.list_requested[site.site_id] >= self.max_list_pages:
                 yield CrawlError(site_id=site.site_id, url=follow.url, kind="list_cap",
                                  message=f"more than {self.max_list_pages} list pages: pagination not followed further",
                                  at=now())
                 break
-            yield self._list_request(site, follow.url, follow.method, follow.body, follow.headers)
+            if depth > self.max_list_depth:
+                yield CrawlError(site_id=site.site_id, url=follow.url, kind="list_depth",
+                                 message=f"a list page {depth} pages deep (NIANBAO_MAX_LIST_DEPTH "
+                                         f"{self.max_list_depth}): not followed", at=now())
+                break
+            yield self._list_request(site, follow.url, follow.method, follow.body, follow.headers, depth)
 
     def _article_request(self, site_id: str, url: str, priority: int = 0, **meta) -> scrapy.Request:
         """An article request; conditional (If-None-Match / If-Modified-Since) when the archive knows the URL."""
@@ -199,13 +212,19 @@ class ReportsSpider(scrapy.Spider):
                 headers["If-Modified-Since"] = known["last_modified"]
         return scrapy.Request(url, callback=self.parse_article, errback=self.on_error, headers=headers,
                               priority=priority, meta={"site_id": site_id, "role": "article", "known": bool(known),
-                                                       "handle_httpstatus_list": [304], **meta})
+                                                       "handle_httpstatus_list": [304], **self._robots_meta(site_id),
+                                                       **meta})
 
     def parse_article(self, response):
         if response.meta.get("unlisted"):
             yield Unlisted(site_id=response.meta["site_id"], url=canonical_url(response.url), at=now())
         if response.status == 304:
             yield NotModified(site_id=response.meta["site_id"], url=response.url, fetched_at=now())
+            return
+        problem = body_problem(response.body)
+        if problem:  # nothing to archive: recorded, and the page already in the archive stays as it was
+            yield CrawlError(site_id=response.meta["site_id"], url=response.url, kind=problem[0], message=problem[1],
+                             at=now(), extra={"role": "article"})
             return
         headers = {k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()}
         item = ArticlePage(url=response.url, requested_url=response.request.meta.get("redirect_urls", [response.url])[0],
@@ -247,34 +266,19 @@ class ReportsSpider(scrapy.Spider):
         yield from self._file_done(response.meta, response.body, None)
 
     def on_file_error(self, failure):
-        kind, message = self._failure_kind(failure)
+        kind, message = failure_kind(failure)
         self.logger.warning("[%s] file %s: %s", failure.request.meta.get("site_id"), failure.request.url, message)
         yield from self._file_done(failure.request.meta, None, f"{kind}: {message}")
 
     def on_error(self, failure):
         request = failure.request
         site_id = request.meta.get("site_id", "")
-        kind, message = self._failure_kind(failure)
+        kind, message = failure_kind(failure)
+        url = request.meta.get("redirect_urls", [request.url])[0]  # the URL we were sent to, not where it led
+        if url != request.url:
+            message = f"{message} (redirected to {request.url})"[:1000]
         if request.meta.get("role") == "list":
             self.incomplete.add(site_id)  # a list page we could not read: no page counts as unlisted
-        self.logger.warning("[%s] %s %s: %s", site_id, request.method, request.url, message)
-        yield CrawlError(site_id=site_id, url=request.url, kind=kind, message=message, at=now(),
+        self.logger.warning("[%s] %s %s: %s", site_id, request.method, url, message)
+        yield CrawlError(site_id=site_id, url=url, kind=kind, message=message, at=now(),
                          extra={"role": request.meta.get("role")})
-
-    @staticmethod
-    def _failure_kind(failure) -> tuple[str, str]:
-        """A short kind (http_404, dns, timeout, …) and a message for a failed request."""
-        if failure.check(HttpError):
-            status = failure.value.response.status
-            kind, message = f"http_{status}", f"HTTP {status}"
-        elif failure.check(PrivateAddressRefused):
-            kind, message = "private_address", str(failure.value)
-        elif failure.check(DNSLookupError):
-            kind, message = "dns", "host name did not resolve"
-        elif failure.check(TimeoutError, TCPTimedOutError):
-            kind, message = "timeout", "no answer within the download timeout"
-        elif failure.check(ConnectionRefusedError):
-            kind, message = "refused", "connection refused"
-        else:
-            kind, message = failure.type.__name__, str(failure.value)[:500]
-        return kind, message
