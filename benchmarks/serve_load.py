@@ -137,6 +137,8 @@ def main() -> None:
     for kind, values in sorted(by_kind.items()):
         print(f"  {kind:7} {len(values):5} served, p50 {statistics.median(values) * 1000:6.0f} ms, "
               f"p95 {percentile(values, 0.95) * 1000:6.0f} ms")
+    print(f"  (load average of the machine after the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; "
+          "the latencies are only as good as the cores the server got)")
     for e in errors[:5]:
         print("  error:", e)
 
