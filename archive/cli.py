@@ -150,11 +150,13 @@ def _crawl(sites_path: Path, db: Path, allow_private: bool, verbose: bool, refet
 @click.option("--db", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=Path("nianbao.db"),
               show_default=True)
 @click.option("--port", type=click.IntRange(1, 65535), default=8001, show_default=True)
-def serve_command(db: Path, port: int) -> None:
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
+              help="Server processes (each a Datasette on the same read-only file): one per core.")
+def serve_command(db: Path, port: int, workers: int) -> None:
     """Serve the archive read-only in Datasette, as the database "nianbao"."""
     from archive.serve import serve
 
-    serve(db, port=port)
+    serve(db, port=port, workers=workers)
 
 
 @main.command("extract")

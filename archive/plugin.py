@@ -4,8 +4,8 @@ Registered through the ``datasette`` entry point in pyproject.toml. ``filters_fr
 turns ``?_search=…`` on the reports table (page, ``.json``, ``.csv``, ``_stream=on``, facets
 and sorting alike) into the exact filter of ``archive.search.where_clause``; Datasette's own
 search stays off because it would escape the query as one phrase over an index it cannot read.
-``prepare_connection`` adds ``nianbao_match(q)``, ``nianbao_contains(text, q)`` and
-``nianbao_snippet(text, q)`` for the canned queries.
+``prepare_connection`` adds ``nianbao_match(q)``, ``nianbao_needs_check(q)``,
+``nianbao_contains(text, q)`` and ``nianbao_snippet(text, q)`` for the canned queries.
 """
 
 from __future__ import annotations
@@ -34,6 +34,11 @@ def _match(query):
     return search.match_expression(query or "") or NOTHING
 
 
+def _needs_check(query):
+    """1 when a term of the query is not exactly found by the index alone (see archive.search)."""
+    return int(search.needs_check(query or ""))
+
+
 def _contains(text, query):
     return int(all(t in (text or "") for t in search.terms(query or "")))
 
@@ -52,4 +57,5 @@ def prepare_connection(conn):
     conn.create_function("nianbao_diff", 2, _diff, deterministic=True)
     conn.create_function("nianbao_match", 1, _match, deterministic=True)
     conn.create_function("nianbao_contains", 2, _contains, deterministic=True)
+    conn.create_function("nianbao_needs_check", 1, _needs_check, deterministic=True)
     conn.create_function("nianbao_snippet", 2, lambda text, q: search.snippet(text, q or ""), deterministic=True)

@@ -60,7 +60,7 @@ FOREIGN_KEYS = {
     "stats_checks": [("report_id", "reports", "id")],
 }
 INDEXES = {
-    "reports": [["content_hash"], ["adcode"], ["report_year"], ["province"], ["site_id"]],
+    "reports": [["content_hash"], ["adcode"], ["report_year"], ["province"], ["city"], ["level"], ["site_id"]],
     "sightings": [["url"], ["report_id"]],
     "pages": [["site_id"], ["report_id"]],
     "crawl_errors": [["run_id"], ["site_id"]],
@@ -170,7 +170,9 @@ def ensure(db: sqlite_utils.Database) -> None:
                 table.create_index(cols, if_not_exists=True)
     for name, sql in VIEWS.items():  # views hold no data: always (re)defined as the code says
         db.create_view(name, sql.strip(), replace=True)
-    if not db[search.TABLE].exists():
+    if not db[search.TABLE].exists() or db.execute("PRAGMA user_version").fetchone()[0] < search.INDEX_FORMAT:
         search.ensure(db)
         if db["reports"].count:
-            search.rebuild(db)  # an archive from before the search index
+            search.rebuild(db)  # an archive from before the search index, or from an older format of it
+        else:
+            db.execute(f"PRAGMA user_version = {search.INDEX_FORMAT}")

@@ -8,6 +8,12 @@ bigrams stand side by side. A final ``instr()`` check against the stored text ma
 result set identical to a substring scan (a phrase of bigrams is a superset only across
 line breaks and punctuation the tokenizer skips), while the index does the narrowing.
 
+Between two runs of text (at punctuation, spaces, digits) the index holds a boundary token,
+so a phrase cannot match across them: for a term that is one run of Han characters the index
+alone is exact, and the ``instr()`` check — reading every matching 5,000-character text, the
+cost of a search's row count under load — is left out. ``INDEX_FORMAT`` (``PRAGMA
+user_version``) tells an archive indexed before this, which ``archive.schema`` re-indexes.
+
 The index is the FTS5 table ``report_search`` (rowid = ``reports.id``), deliberately *not*
 named ``reports_fts`` so Datasette does not auto-detect it and escape ``_search`` as one
 phrase; the ``archive.plugin`` hooks turn ``_search`` into this query instead.
@@ -21,14 +27,20 @@ import shlex
 import sqlite_utils
 
 TABLE = "report_search"
+INDEX_FORMAT = 2  # 2: boundary tokens between runs
+BOUNDARY = "\ue000"  # a private-use character: in no text, no query
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _SEGMENT = re.compile(rf"[{_HAN}]+|[0-9A-Za-z]+")
+_HAN_RUN = re.compile(rf"[{_HAN}]{{2,}}")
 
 
 def bigram_text(text: str) -> str:
-    """The text as index tokens: Han runs as overlapping bigrams, Latin/digit runs as lower-case words."""
+    """The text as index tokens: Han runs as overlapping bigrams, Latin/digit runs as lower-case words,
+    a boundary token between runs."""
     tokens: list[str] = []
     for seg in _SEGMENT.findall(text or ""):
+        if tokens:
+            tokens.append(BOUNDARY)
         if seg[0].isascii():
             tokens.append(seg.lower())
         elif len(seg) == 1:
@@ -36,6 +48,16 @@ def bigram_text(text: str) -> str:
         else:
             tokens.extend(map(str.__add__, seg[:-1], seg[1:]))
     return " ".join(tokens)
+
+
+def exact(term: str) -> bool:
+    """Whether the index alone finds exactly the texts holding ``term``: one run of 2+ Han characters."""
+    return bool(_HAN_RUN.fullmatch(term))
+
+
+def needs_check(query: str) -> bool:
+    """Whether some term of the query must be checked against the text with ``instr()``."""
+    return not all(exact(t) for t in terms(query))
 
 
 def terms(query: str) -> list[str]:
@@ -73,8 +95,13 @@ def where_clause(query: str, table_alias: str = "reports") -> tuple[str, dict]:
     expression = match_expression(query)
     if expression:
         params["nb_match"] = expression
-        clauses.append(f"{table_alias}.id in (select rowid from {TABLE} where {TABLE} match :nb_match)")
+        # "+id": not a rowid lookup per match (one leaf page of the wide reports table each) but a scan of
+        # whichever narrow index serves the query: report_year for the page's order and the count,
+        # province/city/level/report_year for facets, all covering (they hold the rowid).
+        clauses.append(f"+{table_alias}.id in (select rowid from {TABLE} where {TABLE} match :nb_match)")
     for i, term in enumerate(terms(query)):
+        if expression and exact(term):
+            continue  # the phrase of its bigrams is the substring test (see the module docstring)
         params[f"nb_term{i}"] = term
         clauses.append(f"(instr({table_alias}.title, :nb_term{i}) > 0 or instr({table_alias}.text, :nb_term{i}) > 0)")
     return " and ".join(clauses) or "1", params
@@ -103,6 +130,7 @@ def rebuild(db: sqlite_utils.Database) -> int:
         db.execute(f"insert into {TABLE}(rowid, title, text) "
                    "select id, nianbao_bigrams(title), nianbao_bigrams(text) from reports")
         db.execute(f"insert into {TABLE}({TABLE}) values ('optimize')")
+        db.execute(f"PRAGMA user_version = {INDEX_FORMAT}")
     return db.execute(f"select count(*) from {TABLE}").fetchone()[0]
 
 

@@ -8,6 +8,7 @@ stable for the people who script against them.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from datasette.app import Datasette
@@ -52,9 +53,21 @@ def wait_until_serving(base_url: str, seconds: float = 20) -> bool:
     return False
 
 
-def serve(db_path: str | Path, port: int = 8001, host: str = "127.0.0.1") -> None:
+def asgi_from_environment():
+    """The ASGI app of the archive named by ``NIANBAO_SERVE_DB``: what each uvicorn worker process builds."""
+    return app(os.environ["NIANBAO_SERVE_DB"]).app()
+
+
+def serve(db_path: str | Path, port: int = 8001, host: str = "127.0.0.1", workers: int = 1) -> None:
+    """Serve with uvicorn. Several workers are several processes on the same immutable file: Datasette
+    renders pages in Python, so one process uses one core however many SQL threads it has."""
     import uvicorn
 
-    ds = app(db_path)
+    app(db_path)  # fail here, with a clear message, if the archive is missing
     print(f"serving {db_path} at http://{host}:{port}/{DB_NAME}", flush=True)
-    uvicorn.run(ds.app(), host=host, port=port, log_level="warning")
+    if workers == 1:
+        uvicorn.run(app(db_path).app(), host=host, port=port, log_level="warning")
+        return
+    os.environ["NIANBAO_SERVE_DB"] = str(Path(db_path).resolve())
+    uvicorn.run("archive.serve:asgi_from_environment", factory=True, workers=workers, host=host, port=port,
+                log_level="warning")

@@ -69,10 +69,25 @@ def crawled(tmp_path_factory, web1, rows1):
         started = time.monotonic()
         out = scrapy_crawl(server.proxy_url, sites, db, SETTINGS)
         took = time.monotonic() - started
-    assert out.returncode == 0, out.stderr[-3000:]
+        assert out.returncode == 0, out.stderr[-3000:]
+        first_night = len(server.hits)
+        # The same site a night later, its good pages now broken: a copy of the archive crawls it again.
+        before = tmp / "before.db"
+        shutil.copy(db, before)
+        again = tmp / "again.db"
+        shutil.copy(db, again)
+        only_hostile = tmp / "hostile.csv"
+        only_hostile.write_text("\n".join(registry(web1).splitlines()[:1] + [l for l in registry(web1).splitlines()
+                                                                             if l.startswith("hostile,")]) + "\n",
+                                encoding="utf-8")
+        server.broken = True
+        out2 = scrapy_crawl(server.proxy_url, only_hostile, again, {**SETTINGS, "NIANBAO_REFETCH_DAYS": 0})
+        assert out2.returncode == 0, out2.stderr[-3000:]
+    server.hits = server.hits[:first_night]  # the tests below count the first crawl's requests
     conn = sqlite3.connect(db)
     conn.row_factory = sqlite3.Row
-    yield {"db": db, "conn": conn, "server": server, "took": took, "stderr": out.stderr}
+    yield {"db": db, "conn": conn, "server": server, "took": took, "stderr": out.stderr, "before": before,
+           "again": again}
     conn.close()
 
 
@@ -274,6 +289,30 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def test_a_broken_night_changes_nothing_archived(crawled):
+    """Pages that gave reports, fetched again while they answer 0 bytes, binary, mojibake, 500, a cut
+    transfer, an empty page or 404: every report and its text stay, each failure is recorded."""
+    query = "select id, title, text, content_hash, versions from reports order by id"
+    before = sqlite3.connect(crawled["before"]).execute(query).fetchall()
+    conn = sqlite3.connect(crawled["again"])
+    assert conn.execute(query).fetchall() == before
+    assert conn.execute("select count(*) from report_versions").fetchone()[0] == \
+           sqlite3.connect(crawled["before"]).execute("select count(*) from report_versions").fetchone()[0]
+    kinds = {url: kind for url, kind in conn.execute("select url, kind from crawl_errors where run_id = 2")}
+    assert kinds[case_url("charset-missing")] == "empty" and kinds[case_url("charset-wrong")] == "binary"
+    assert kinds[case_url("retry-after")] == "http_500" and kinds[case_url("flaky")] == "truncated"
+    assert kinds[case_url("script-title")] == "http_404"
+    gone = conn.execute("select gone_at from sightings where url = ?", [case_url("script-title")]).fetchone()[0]
+    assert gone is not None  # a 404 marks the sighting gone; the report row itself is kept
+    # A garbled or empty page now: the page row says so; the report and its sighting stay as they were.
+    for name, column, value in (("gbk-as-utf8", "encoding_problem", "mojibake"),
+                                ("variants", "reject_reason", "no body text could be extracted from the page")):
+        assert conn.execute(f"select {column} from pages where url = ?", [case_url(name)]).fetchone()[0] == value
+        text = conn.execute("select r.text from sightings s join reports r on r.id = s.report_id where s.url = ?",
+                            [case_url(name)]).fetchone()
+        assert text and hostile.report_text(name)[1] in text[0], name
 
 
 def test_every_case_has_a_test():

@@ -75,7 +75,7 @@ CASES = {c.name: c for c in (
     Case("server-error", "HTTP 500 every time"),
     Case("retry-after", "HTTP 503 with Retry-After: 2, then the page"),
     Case("retry-after-long", "HTTP 503 with Retry-After of a day"),
-    Case("flapping", "502, a dropped connection, 502, … "),
+    Case("flapping", "502, an answer cut off, 502, …"),
     Case("flaky", "HTTP 500 once, then the page"),
     Case("stall", "accepts the connection and says nothing for minutes"),
     Case("stall-body", "sends headers and a little of the body, then nothing for minutes"),
@@ -83,6 +83,11 @@ CASES = {c.name: c for c in (
     Case("variants", "one page linked under four spellings of its URL"),
     Case("robots", "a page under a path robots.txt forbids"),
 )}
+# With ``HostileServer.broken`` set, pages that gave reports answer with a fault instead: a later
+# crawl must leave their archived reports as they were.
+SABOTAGE = {"charset-missing": "zero-bytes", "charset-wrong": "binary", "gbk-as-utf8": "mojibake",
+            "retry-after": "server-error", "flaky": "truncated-transfer", "variants": "empty-html",
+            "script-title": "not-found"}
 VARIANT_LINKS = ("/case/variants.html?utm_source=wechat", "/case/variants.html?spm=a1.b2",
                  "/case/variants.html#top", "/case/variants.html?from=singlemessage&isappinstalled=0")
 
@@ -178,6 +183,8 @@ class _HostileHandler(_Handler):
         if path == "/private/robots.html":
             return self._page(article_html("robots").encode())
         name = path.removeprefix("/case/").removesuffix(".html")
+        if self.hostile.broken and name in SABOTAGE:
+            return getattr(self, "_case_" + SABOTAGE[name].replace("-", "_"))(name, query)
         getattr(self, "_case_" + name.replace("-", "_"), self._missing)(name, query)
 
     def _missing(self, name, query) -> None:
@@ -330,10 +337,8 @@ class _HostileHandler(_Handler):
         self._page(b"<html><body>busy</body></html>", status=503, headers=(("Retry-After", "86400"),))
 
     def _case_flapping(self, name, query):
-        if self._asked(name) % 2 == 0:
-            self.close_connection = True  # a dropped connection: no answer at all
-            self.connection.shutdown(2)
-            return
+        if self._asked(name) % 2 == 0:  # an answer cut off after its headers (not a silent drop: the client
+            return self._case_truncated_transfer(name, query)  # library would resend that one by itself)
         self._page(b"<html><body>bad gateway</body></html>", status=502)
 
     def _case_flaky(self, name, query):
@@ -372,6 +377,7 @@ class HostileServer(SampleServer):
     def __init__(self, web: SampleWeb, port: int = 0, host: str = "127.0.0.1"):
         self.hits: list[tuple[str, float]] = []
         self.stopping = threading.Event()
+        self.broken = False  # see SABOTAGE
         super().__init__(web, port, host)
         self.httpd.RequestHandlerClass = type("HostileHandler", (_HostileHandler,), {"web": web, "quiet": True,
                                                                                      "hostile": self})
