@@ -135,10 +135,14 @@ class ReportsSpider(scrapy.Spider):
 
     def _list_request(self, site: registry.Site, url: str, method: str = "GET", body: bytes | None = None,
                       headers: dict | None = None) -> scrapy.Request:
-        self.list_requested[site.site_id] += 1
+        self.count_list_request(site.site_id)
         return scrapy.Request(url, method=method, body=body, headers=headers, callback=self.parse_listing,
                               errback=self.on_error, meta={"site_id": site.site_id, "role": "list",
                                                            "request_body": body})
+
+    def count_list_request(self, site_id: str) -> None:
+        """One more list request for the site (shared by all workers in a distributed crawl)."""
+        self.list_requested[site_id] += 1
 
     def parse_listing(self, response):
         site = self.sites[response.meta["site_id"]]
