@@ -7,8 +7,8 @@ then is the crawl's only SQLite writer: it moves each item the workers pushed fr
 ``…:items`` to ``…:processing`` (LMOVE), gives it to the same ``StoragePipeline.process_item``
 a single crawl uses, and removes it from ``…:processing`` only after that committed — so a
 coordinator killed at any moment leaves every uncommitted item in Redis, and the next
-coordinator on the same Redis applies them first (storing a page twice is harmless:
-``record_page`` is idempotent). It watches the shared frontier, starts the vanish check when
+coordinator on the same Redis applies them first (at least once: a page stored twice changes
+nothing, ``record_page`` being idempotent; an error would be recorded twice). It watches the shared frontier, starts the vanish check when
 it is quiet, says *done* when it is quiet again, adds the workers' per-site counts and
 closes the run.
 
@@ -94,10 +94,10 @@ class Coordinator:
         self.crawler = SimpleNamespace(settings=settings, spider=self.spider)
         self.crawler.stats = MemoryStatsCollector(self.crawler)
         self.pipeline = StoragePipeline(self.crawler)
-        self._publish(set(self.spider.sites))
         self.pipeline.open_spider(self.spider)
         if previous:
-            self._recover(previous)
+            self._recover(previous)  # before publishing: the pages it stores are known to this crawl
+        self._publish(set(self.spider.sites))
         procs = [self._start_local_worker() for _ in range(self.local_workers)]
         try:
             status = self._loop()

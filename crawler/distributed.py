@@ -28,6 +28,10 @@ Design (the coordinator is ``archive.distributed``):
   single-process spider does on its first idle. When the frontier is quiet again the
   coordinator says *done*; workers close and send their counts (requests and bytes per
   site), which the coordinator adds to the run.
+* **Ending.** scrapy-redis' own idle settings (``SCHEDULER_IDLE_BEFORE_CLOSE``, a blocking pop
+  its priority queue ignores; ``MAX_IDLE_TIME_BEFORE_CLOSE``, for its RedisSpider) cannot tell
+  a queue that is empty for a moment from a finished crawl while another worker still parses
+  a list that will add requests. The coordinator can: it sees every worker's state.
 * **Liveness.** Each worker refreshes a key with a short expiry saying busy or idle; a worker
   whose coordinator has been gone for ``NIANBAO_REDIS_ORPHAN_S`` seconds gives up. A worker
   killed mid-crawl loses the requests it had popped (scrapy-redis pops without an ack);
@@ -50,6 +54,7 @@ from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
 from crawler.spiders.reports import ReportsSpider
+from pipelines.storage import StoragePipeline
 
 
 class Keys:
@@ -298,15 +303,8 @@ class WorkerPresence:
         busy = engine is None or not engine.spider_is_idle()
         self.server.set(self.keys.worker(self.worker_id), b"busy" if busy else b"idle", px=self.TTL_MS)
 
-    def response_received(self, response, request, spider=None):
-        site_id = request.meta.get("site_id")
-        if site_id:
-            c = self.per_site[site_id]
-            c["requests"] += 1
-            c["bytes"] += len(response.body)
-            now = time.time()
-            self.first_seen.setdefault(site_id, now)
-            self.last_seen[site_id] = now
+    # Counted by the very code a single crawl's StoragePipeline runs (it reads only these attributes).
+    response_received = StoragePipeline.response_received
 
     def closed(self, spider=None, reason=None):
         if self.loop.running:
