@@ -151,6 +151,10 @@ class Coordinator:
                 last_status = moment
                 print(f"[redis] {server.zcard(k.requests)} requests queued, {self.applied} items stored, "
                       f"{len(alive)}/{len(joined)} workers alive, phase {phase}", file=sys.stderr, flush=True)
+            if not server.exists(k.seeded) and self._seeder_gone(joined):
+                # Only the seeding worker yields the start requests: without it the crawl cannot end.
+                server.set(k.done, b"1")
+                return self._close(joined, "seeder_lost")
             if phase == "crawl" and quiet:
                 server.set(k.phase, b"vanish")
                 phase = "vanish"
@@ -170,6 +174,10 @@ class Coordinator:
                     return self._close(joined, "workers_lost")
             else:
                 lost_since = None
+
+    def _seeder_gone(self, joined: list[str]) -> bool:
+        holder = self.server.get(self.keys.seed_lock)
+        return bool(holder) and holder.decode() in joined and self.server.get(self.keys.worker(holder.decode())) is None
 
     def _close(self, joined: list[str], status: str) -> str:
         """Apply what the workers still send until each has reported its counts (or is gone)."""

@@ -182,3 +182,21 @@ def test_items_a_killed_coordinator_left_in_redis_are_stored_by_the_next(tmp_pat
     assert conn.execute("select kind, url from crawl_errors order by id").fetchall() == [
         ("http_500", item.url), ("ingest", "")]
     assert not list(server.scan_iter(match="recovery:*"))
+
+
+def test_a_crawl_whose_seeding_worker_died_ends_with_a_clear_status(tmp_path, web1, redis_url):
+    """Only the worker holding the seed lock yields the start requests; if it dies first, the crawl
+    cannot finish, so the coordinator ends it (status seeder_lost) instead of waiting forever."""
+    import redis
+
+    from archive.distributed import Coordinator
+
+    registry = tmp_path / "sites.csv"
+    registry.write_text(samples.registry_csv(web1.world), encoding="utf-8")
+    coordinator = Coordinator(registry, tmp_path / "nianbao.db", redis_url, prefix="seeding", progress=False)
+    server = redis.Redis.from_url(redis_url)
+    server.sadd(coordinator.keys.workers, "host-1")  # joined, took the lock, and its heartbeat expired
+    server.set(coordinator.keys.seed_lock, "host-1")
+    run = coordinator.run()
+    assert run["status"] == "seeder_lost"
+    assert not list(server.scan_iter(match="seeding:*"))
