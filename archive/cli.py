@@ -121,20 +121,37 @@ def samples_build(seed: int, day: int, scale: str | None, out: Path) -> None:
 @click.option("--refetch-days", type=click.FloatRange(0), default=7, show_default=True,
               help="Fetch a known page that is still listed again (conditionally) after this many days.")
 @click.option("--verbose", is_flag=True, help="Scrapy's INFO log on stderr.")
-def crawl_command(sites_path: Path, db: Path, allow_private: bool, refetch_days: float, verbose: bool) -> None:
-    """Crawl the sites of a registry into an archive."""
-    _crawl(sites_path, db, allow_private, verbose, refetch_days)
+@click.option("--redis", "redis_url", envvar="REDIS_URL", metavar="URL",
+              help="Share the frontier in Redis with `nianbao worker`s; this process stores their items (env REDIS_URL).")
+@click.option("--workers", type=click.IntRange(0), default=0, show_default=True,
+              help="With --redis: also start this many workers on this machine.")
+@click.option("--redis-prefix", default="nianbao", show_default=True, help="With --redis: prefix of the crawl's keys.")
+def crawl_command(sites_path: Path, db: Path, allow_private: bool, refetch_days: float, verbose: bool,
+                  redis_url: str | None, workers: int, redis_prefix: str) -> None:
+    """Crawl the sites of a registry into an archive (alone, or with workers sharing a Redis frontier)."""
+    _crawl(sites_path, db, allow_private, verbose, refetch_days, redis_url, workers, redis_prefix)
 
 
-def _crawl(sites_path: Path, db: Path, allow_private: bool, verbose: bool, refetch_days: float = 7) -> dict:
+def _crawl(sites_path: Path, db: Path, allow_private: bool, verbose: bool, refetch_days: float = 7,
+           redis_url: str | None = None, workers: int = 0, redis_prefix: str = "nianbao") -> dict:
     from archive.crawl import ArchiveLocked, run_crawl
     from crawler.registry import RegistryError
     from pipelines.storage import StorageError
 
     started = time.monotonic()
+    log_level = "INFO" if verbose else "WARNING"
+    overrides = {"NIANBAO_REFETCH_DAYS": refetch_days}
     try:
-        run = run_crawl(sites_path, db, allow_private=allow_private, log_level="INFO" if verbose else "WARNING",
-                        overrides={"NIANBAO_REFETCH_DAYS": refetch_days})
+        if redis_url:
+            from archive.distributed import RedisUnavailable, run_distributed_crawl
+
+            try:
+                run = run_distributed_crawl(sites_path, db, redis_url, allow_private=allow_private, overrides=overrides,
+                                            prefix=redis_prefix, local_workers=workers, log_level=log_level)
+            except RedisUnavailable as e:
+                raise click.ClickException(str(e)) from None
+        else:
+            run = run_crawl(sites_path, db, allow_private=allow_private, log_level=log_level, overrides=overrides)
     except (RegistryError, ArchiveLocked, StorageError) as e:
         raise click.ClickException(str(e)) from None
     click.echo(f"crawl run {run['id']} {run['status']} in {time.monotonic() - started:.0f}s: {run['requests']} requests, "
@@ -144,6 +161,31 @@ def _crawl(sites_path: Path, db: Path, allow_private: bool, verbose: bool, refet
     if run["status"] != "finished":
         raise click.ClickException(f"crawl ended: {run['status']}")
     return run
+
+
+@main.command("worker")
+@click.option("--redis", "redis_url", envvar="REDIS_URL", metavar="URL", required=True,
+              help="The Redis of the crawl to join (env REDIS_URL).")
+@click.option("--prefix", default="nianbao", show_default=True, help="Prefix of the crawl's keys.")
+@click.option("--warc-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Where this worker writes its WARC evidence (default: ./warc).")
+@click.option("--wait", type=click.FloatRange(0), default=600, show_default=True,
+              help="Seconds to wait for a crawl to join.")
+@click.option("--verbose", is_flag=True, help="Scrapy's INFO log on stderr.")
+def worker_command(redis_url: str, prefix: str, warc_dir: Path | None, wait: float, verbose: bool) -> None:
+    """Fetch for the crawl a `nianbao crawl --redis` coordinates, until it is done."""
+    from archive.distributed import RedisUnavailable, run_worker
+
+    started = time.monotonic()
+    try:
+        stats = run_worker(redis_url, prefix=prefix, warc_dir=warc_dir, wait_s=wait,
+                           log_level="INFO" if verbose else "WARNING")
+    except RedisUnavailable as e:
+        raise click.ClickException(str(e)) from None
+    click.echo(f"worker done in {time.monotonic() - started:.0f}s: {stats.get('downloader/request_count', 0)} requests, "
+               f"{stats.get('item_scraped_count', 0)} items, finish reason {stats.get('finish_reason')}", err=True)
+    if stats.get("finish_reason") != "finished":
+        raise click.ClickException(f"worker ended: {stats.get('finish_reason')}")
 
 
 @main.command("serve")

@@ -138,7 +138,7 @@ class ReportsSpider(scrapy.Spider):
 
     def _list_request(self, site: registry.Site, url: str, method: str = "GET", body: bytes | None = None,
                       headers: dict | None = None, depth: int = 0) -> scrapy.Request:
-        self.list_requested[site.site_id] += 1
+        self.count_list_request(site.site_id)
         return scrapy.Request(url, method=method, body=body, headers=headers, callback=self.parse_listing,
                               errback=self.on_error, meta={"site_id": site.site_id, "role": "list",
                                                            "request_body": body, "list_depth": depth,
@@ -148,6 +148,10 @@ class ReportsSpider(scrapy.Spider):
         """robots.txt is obeyed unless the site's registry row gives a reason not to (``robots_override``)."""
         site = self.sites.get(site_id)
         return {"dont_obey_robotstxt": True} if site is not None and site.robots_override else {}
+
+    def count_list_request(self, site_id: str) -> None:
+        """One more list request for the site (shared by all workers in a distributed crawl)."""
+        self.list_requested[site_id] += 1
 
     def parse_listing(self, response):
         site = self.sites[response.meta["site_id"]]

@@ -1,0 +1,202 @@
+"""Three workers sharing a Redis frontier archive exactly what one process does (real redis-server)."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+import sqlite3
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from crawler import samples
+from crawler.samples.server import SampleServer
+
+ROOT = Path(__file__).resolve().parent.parent
+NIANBAO = shutil.which("nianbao", path=str(Path(sys.executable).parent)) or "nianbao"
+
+
+@pytest.fixture(scope="module")
+def redis_url():
+    """A real redis-server on a free loopback port, no persistence, stopped after the module."""
+    from archive.redis_local import LocalRedis, RedisServerMissing
+
+    try:
+        server = LocalRedis()
+    except RedisServerMissing as e:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{e}: CI must install it (.ci/run)")
+        pytest.skip(str(e))
+    with server:
+        yield server.url
+
+
+def _env(proxy: str) -> dict:
+    env = {**os.environ, "http_proxy": proxy, "HTTP_PROXY": proxy}
+    for name in ("no_proxy", "NO_PROXY", "REDIS_URL"):
+        env.pop(name, None)
+    return env
+
+
+def _single(proxy: str, registry: Path, db: Path) -> None:
+    subprocess.run([NIANBAO, "crawl", "--sites", str(registry), "--db", str(db)], env=_env(proxy), cwd=ROOT,
+                   check=True, capture_output=True, timeout=120)
+
+
+def _distributed(proxy: str, registry: Path, db: Path, redis: str, workers: int = 3) -> list[str]:
+    """The coordinator and ``workers`` worker processes, as on separate machines; their stderr."""
+    env = _env(proxy)
+    coordinator = subprocess.Popen([NIANBAO, "crawl", "--sites", str(registry), "--db", str(db), "--redis", redis],
+                                   env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    procs = [subprocess.Popen([NIANBAO, "worker", "--redis", redis, "--wait", "60", "--warc-dir",
+                               str(db.parent / "warc")], env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True) for _ in range(workers)]
+    outputs = []
+    for p in [coordinator, *procs]:
+        _, err = p.communicate(timeout=120)
+        assert p.returncode == 0, err[-3000:]
+        outputs.append(err)
+    return outputs
+
+
+def _fetched(warc_dir: Path) -> Counter:
+    """URLs answered during the crawl, from the WARC evidence of every process (robots.txt aside:
+    each worker reads a host's robots.txt for itself)."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    urls = Counter()
+    for path in sorted(warc_dir.glob("*.warc.gz")):
+        with open(path, "rb") as f:
+            for record in ArchiveIterator(f):
+                if record.rec_type in ("response", "revisit"):
+                    url = record.rec_headers.get_header("WARC-Target-URI")
+                    if not url.endswith("/robots.txt"):
+                        urls[url] += 1
+    return urls
+
+
+def _snapshot(db: Path) -> dict:
+    """What the archive holds, keyed so two crawls can be compared (ids and times aside)."""
+    conn = sqlite3.connect(db)
+    q = lambda sql: conn.execute(sql).fetchall()  # noqa: E731
+    last = q("select max(id) from crawl_runs")[0][0]
+    try:
+        return {
+            "reports": {r[0]: r[1:] for r in q("select content_hash, title, agency, report_year, adcode, sightings, "
+                                               "versions, gone_at is null from reports")},
+            "sightings": {r[0]: r[1:] for r in q("select s.url, r.content_hash, s.site_id, s.list_url, "
+                                                 "s.gone_at is null from sightings s join reports r on r.id = s.report_id")},
+            "pages": {r[0]: r[1:] for r in q("select url, site_id, is_report, content_hash, status, unlisted_runs, "
+                                             "gone_at is null, etag from pages")},
+            "versions": sorted(q("select r.content_hash, v.version, v.content_hash from report_versions v "
+                                 "join reports r on r.id = v.report_id")),
+            "sites": sorted(q("select site_id, detected_platform from sites")),
+            "run": q(f"select status, sites, pages, reports_new, reports_changed, reports_unchanged, sightings_new, "
+                     f"rejected, errors, gone from crawl_runs where id = {last}"),
+            "run_sites": sorted(q(f"select site_id, requests, bytes, pages, new, changed, unchanged, sightings_new, "
+                                  f"rejected, errors, gone from crawl_run_sites where run_id = {last}")),
+            "errors": sorted(q(f"select kind, site_id, url from crawl_errors where run_id = {last}")),
+        }
+    finally:
+        conn.close()
+
+
+@pytest.fixture(scope="module")
+def day1(tmp_path_factory, web1, proxy1, redis_url):
+    base = tmp_path_factory.mktemp("distributed")
+    registry = base / "sites.csv"
+    registry.write_text(samples.registry_csv(web1.world), encoding="utf-8")
+    single, dist = base / "single" / "nianbao.db", base / "dist" / "nianbao.db"
+    single.parent.mkdir()
+    dist.parent.mkdir()
+    _single(proxy1, registry, single)
+    logs = _distributed(proxy1, registry, dist, redis_url)
+    return registry, single, dist, logs
+
+
+def test_three_workers_archive_every_report_once_and_fetch_every_url_once(day1, rows1):
+    registry, single, dist, logs = day1
+    reports = {r["report_id"] for r in rows1 if r["kind"] == "report"}
+    conn = sqlite3.connect(dist)
+    n, distinct = conn.execute("select count(*), count(distinct content_hash) from reports").fetchone()
+    assert n == distinct == len(reports)
+    assert {u for (u,) in conn.execute("select url from sightings")} == {r["url"] for r in rows1 if r["kind"] == "report"}
+    fetched = _fetched(dist.parent / "warc")
+    assert fetched and max(fetched.values()) == 1, [u for u, c in fetched.items() if c > 1]
+    assert set(fetched) == set(_fetched(single.parent / "warc"))
+    # Each worker fetched part of it (the frontier was shared, not crawled three times).
+    done = [line for err in logs[1:] for line in err.splitlines() if line.startswith("worker done")]
+    assert len(done) == 3 and all(" 0 requests" not in line for line in done), done
+
+
+def test_three_workers_give_the_archive_of_one_process(day1):
+    _, single, dist, _ = day1
+    one, three = _snapshot(single), _snapshot(dist)
+    for table in one:
+        assert three[table] == one[table], table
+
+
+def test_next_night_distributed_equals_single_process(day1, web2, redis_url, tmp_path):
+    """Day 2 on copies of both day-1 archives: known pages listed (not due), a new, a changed and a
+    deleted report, the deletion found by the vanish check; the incremental state must flow alike."""
+    registry, single1, dist1, _ = day1
+    single, dist = tmp_path / "single" / "nianbao.db", tmp_path / "dist" / "nianbao.db"
+    for source, target in ((single1, single), (dist1, dist)):
+        target.parent.mkdir()
+        shutil.copy(source, target)
+    with SampleServer(web2) as server:
+        _single(server.proxy_url, registry, single)
+        _distributed(server.proxy_url, registry, dist, redis_url)
+    one, three = _snapshot(single), _snapshot(dist)
+    assert one["run"][0][0] == "finished" and one["run"][0][9] >= 1, one["run"]  # something was marked gone
+    for table in one:
+        assert three[table] == one[table], table
+    assert _fetched(dist.parent / "warc") == _fetched(single.parent / "warc")
+
+
+def test_items_a_killed_coordinator_left_in_redis_are_stored_by_the_next(tmp_path, web1, redis_url):
+    """At least once: an item moved to ``processing`` but never committed is applied by the next coordinator."""
+    import redis
+
+    from archive.distributed import Coordinator
+    from crawler.distributed import Keys
+    from crawler.items import CrawlError
+
+    registry = tmp_path / "sites.csv"
+    registry.write_text(samples.registry_csv(web1.world), encoding="utf-8")
+    server = redis.Redis.from_url(redis_url)
+    dead = Keys("recovery", "deadbeef")
+    server.set(Keys.current("recovery"), dead.token)
+    item = CrawlError(site_id="yichun", url="http://www.yichun.gov.test/lost.html", kind="http_500",
+                      message="HTTP 500", at="2026-01-01T00:00:00+00:00")
+    server.lpush(dead.processing, pickle.dumps(("item", item)))
+    server.lpush(dead.items, b"not a pickle")  # a bad message is recorded, not fatal
+    db = tmp_path / "nianbao.db"
+    run = Coordinator(registry, db, redis_url, prefix="recovery", progress=False, worker_wait_s=0.5).run()
+    assert run["status"] == "no_workers"
+    conn = sqlite3.connect(db)
+    assert conn.execute("select kind, url from crawl_errors order by id").fetchall() == [
+        ("http_500", item.url), ("ingest", "")]
+    assert not list(server.scan_iter(match="recovery:*"))
+
+
+def test_a_crawl_whose_seeding_worker_died_ends_with_a_clear_status(tmp_path, web1, redis_url):
+    """Only the worker holding the seed lock yields the start requests; if it dies first, the crawl
+    cannot finish, so the coordinator ends it (status seeder_lost) instead of waiting forever."""
+    import redis
+
+    from archive.distributed import Coordinator
+
+    registry = tmp_path / "sites.csv"
+    registry.write_text(samples.registry_csv(web1.world), encoding="utf-8")
+    coordinator = Coordinator(registry, tmp_path / "nianbao.db", redis_url, prefix="seeding", progress=False)
+    server = redis.Redis.from_url(redis_url)
+    server.sadd(coordinator.keys.workers, "host-1")  # joined, took the lock, and its heartbeat expired
+    server.set(coordinator.keys.seed_lock, "host-1")
+    run = coordinator.run()
+    assert run["status"] == "seeder_lost"
+    assert not list(server.scan_iter(match="seeding:*"))
