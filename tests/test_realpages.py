@@ -104,3 +104,18 @@ def test_hanweb_adapter_on_a_real_datastore():
     (follow,) = listing.follow
     assert follow.method == "POST" and "startrecord=46&endrecord=90" in follow.url
     assert b"columnid=12377" in follow.body and b"unitid=38486" in follow.body and b"webid=110" in follow.body
+
+
+def test_discovery_on_real_pages():
+    from crawler import discover
+
+    report = next((SHARED / "pingtan" / "reports").iterdir()) / "page.html"
+    found = discover.candidates("https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/202203/t.htm",
+                                report.read_text(encoding="utf-8"))
+    assert found[0].url == "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/" and found[0].kind == "column"
+    assert "https://www.pingtan.gov.cn/zwgk/zfxxgk/" in [c.url for c in found if c.kind == "section"]
+    column = (SHARED / "pingtan" / "_lists" / "index.html").read_text(encoding="utf-8")
+    assert "trs" in discover.fingerprint(column)  # the Fujian platform's list2.trsapi script
+    assert discover.fingerprint((MISC / "04-trs-list.html").read_text(encoding="utf-8"))[0] == "trs"
+    assert discover.fingerprint((MISC / "06-hanweb-datastore.html").read_text(encoding="utf-8")) == ["hanweb"]
+    assert "easysite" in discover.fingerprint((MISC / "01-pbc-list.html").read_text(encoding="utf-8"))

@@ -140,7 +140,10 @@ def test_robots_home_redirect_and_unknown_host(web1):
     site = web1.world.sites[0]
     robots = web1.respond("GET", site.base + "/robots.txt")
     assert robots.status == 200 and b"User-agent: *" in robots.body
-    assert samples.start_url(site).split(site.host)[1].encode() in web1.respond("GET", site.base + "/").body
+    column = samples.start_url(site).split(site.host)[1].encode()
+    home = web1.respond("GET", site.base + "/").body
+    assert column not in home and 'href="/zwgk/">政府信息公开<'.encode() in home
+    assert column in web1.respond("GET", site.base + "/zwgk/").body  # home -> 政府信息公开 -> report column
     assert web1.respond("GET", site.base + "/no/such/page.html").status == 404
     assert web1.respond("GET", "http://www.example.test/").status == 502
 
