@@ -116,7 +116,9 @@ def candidates(url: str, text: str) -> list[Candidate]:
         href = (a.get("href") or "").strip()
         if not href or href.lower().startswith(("javascript:", "#", "mailto:", "tel:")):
             continue
-        target = urljoin(url, href).split("#", 1)[0]
+        target = urljoin(url, href)  # a fragment may name the column (gkmlpt's /gkmlpt/index#CAT)
+        if target.split("#", 1)[1:] == [""] or not target.split("#", 1)[-1].isdigit():
+            target = target.split("#", 1)[0]
         host = (urlsplit(target).hostname or "").lower()
         if urlsplit(target).scheme not in ("http", "https") or not (host == domain or host.endswith("." + domain)):
             continue
@@ -199,7 +201,8 @@ def discover(start: str, fetch: Callable[[str], Page], max_hops: int = 2, min_sc
                 found.visited.append(column.url)
                 for family in fingerprint(column.text, column.headers):
                     found.fingerprints.setdefault(family, []).append(column.url)
-                found.column, found.column_text, found.score = column.url, cand.text, cand.score
+                same = column.url.split("#", 1)[0] == cand.url.split("#", 1)[0]  # not redirected
+                found.column, found.column_text, found.score = cand.url if same else column.url, cand.text, cand.score
                 found.platform = list_platform(column.url, column.text)
                 return found
             sections += [c for c in links if c.kind == "section"]

@@ -65,7 +65,9 @@ def test_gbk_site_bytes_are_gbk_and_its_charset_lies(web1, rows1):
 def _links(web, row) -> set[str]:
     body = web.respond("GET", row["url"]).body.decode("utf-8", "replace")
     if row["kind"] == "api" and body.lstrip().startswith("{"):
-        return {urljoin(row["url"], x["url"]) for x in json.loads(body)["data"]["list"]}
+        data = json.loads(body)
+        entries = data["articles"] if "articles" in data else data["data"]["list"]  # gkmlpt, else the jsapi style
+        return {urljoin(row["url"], x["url"]) for x in entries}
     return {urljoin(row["url"], h) for h in HREF.findall(body)}
 
 
