@@ -99,3 +99,53 @@ def test_sites_check_probes_a_registry_and_keeps_every_row(tmp_path, proxy1, web
     assert rows[5]["status"] == "private_address"
     assert (rows[6]["status"], rows[6]["checked_at"], rows[6]["extra"]) == ("", "", "note kept")
     assert "checked 6 of 7 sites" in result.output
+
+
+def test_probe_statuses_from_real_local_servers(monkeypatch):
+    import http.server
+    import socket
+    import threading
+
+    from crawler.probe import Fetcher
+
+    class Challenge(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            status = 412 if self.path == "/" else 302
+            self.send_response(status)
+            if status == 302:
+                self.send_header("Location", "http://10.0.0.1/zwgk/")  # a redirect into a private network
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Challenge)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(1)  # accepts, never answers
+    port, quiet_port = httpd.server_address[1], silent.getsockname()[1]
+    fetch = Fetcher(timeout=1, allow_private=True, pause=0)
+    guarded = Fetcher(timeout=1, pause=0)
+    try:
+        def status(fetcher, url):
+            try:
+                fetcher(url)
+            except discover.FetchFailed as e:
+                return e.status
+            return "ok"
+        assert status(fetch, f"http://127.0.0.1:{port}/") == "blocked_412"
+        assert status(fetch, f"http://127.0.0.1:{quiet_port}/") == "timeout"
+        assert status(guarded, f"http://127.0.0.1:{port}/") == "private_address"
+        assert status(Fetcher(timeout=1, pause=0), "http://www.example.invalid/") in ("dns", "timeout")
+        # The guard sees every hop: the local server let through, its redirect into 10.0.0.0/8 refused.
+        from crawler import probe
+
+        monkeypatch.setattr(probe, "private_reason", lambda host: "private" if host.startswith("10.") else None)
+        assert status(guarded, f"http://127.0.0.1:{port}/x") == "private_address"
+    finally:
+        fetch.close()
+        guarded.close()
+        httpd.shutdown()
+        silent.close()
