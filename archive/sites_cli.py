@@ -71,7 +71,7 @@ def check_command(registry_path: Path | None, output: Path | None, only: tuple[s
     from collections import Counter
 
     from crawler import national
-    from crawler.probe import check_rows
+    from crawler.probe import PROBE_COLUMNS, check_rows
 
     path = registry_path or national.NATIONAL_CSV
     fieldnames, rows = national.read_rows(path)
@@ -87,7 +87,7 @@ def check_command(registry_path: Path | None, output: Path | None, only: tuple[s
         fetch.close()
     for i, row in zip(chosen, checked):
         rows[i] = row
-    columns = fieldnames + [c for c in national.COLUMNS if c not in fieldnames]
+    columns = fieldnames + [c for c in PROBE_COLUMNS if c not in fieldnames]
     target = output or path
     tmp = target.with_name(target.name + ".tmp")
     tmp.write_text(national.to_csv(rows, tuple(columns)), encoding="utf-8")

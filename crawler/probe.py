@@ -6,7 +6,7 @@ per-request timeouts) is simpler than a crawl, and stays polite: one request at 
 host with a pause between them, a short timeout, the crawler's User-Agent, the same
 private-address guard as the crawl (``crawler.middlewares.private_reason``), checked again on
 every redirect. Each row gets ``status`` (ok, http_NNN, blocked_412, dns, timeout, connect,
-tls, private_address, no_website), ``checked_at``, ``verified``, the detected ``platform``
+tls, proxy, private_address, no_website), ``checked_at``, ``verified``, the detected ``platform``
 and, where discovery found it, the report column in ``start_urls``. Rows are never dropped.
 """
 
@@ -27,6 +27,7 @@ from pipelines.encoding import decode
 
 MAX_REDIRECTS = 5
 MAX_BYTES = 8 * 1024 * 1024  # a home or column page; anything bigger is not one
+PROBE_COLUMNS = ("start_urls", "website", "verified", "status", "detected_platform", "checked_at", "note")
 
 
 class Fetcher:
@@ -37,6 +38,7 @@ class Fetcher:
         self.client = httpx.Client(proxy=proxy, timeout=timeout, follow_redirects=False, trust_env=proxy is None,
                                    headers={"User-Agent": USER_AGENT, "Accept-Language": "zh-CN,zh;q=0.9"})
         self.allow_private = allow_private
+        self.proxy = proxy
         self.pause = pause
         self._locks: dict[str, threading.Lock] = {}
         self._last: dict[str, float] = {}
@@ -93,6 +95,8 @@ class Fetcher:
             raise discover.FetchFailed("proxy", f"{url}: {e}") from None
         except httpx.ConnectError as e:
             message = str(e)
+            if self.proxy:  # every connection goes to the proxy: it is the one that failed
+                raise discover.FetchFailed("proxy", f"{url}: cannot reach the proxy {self.proxy}: {message}") from None
             if any(s in message for s in ("Name or service not known", "nodename", "getaddrinfo", "resolve",
                                           "No address associated")):
                 raise discover.FetchFailed("dns", f"{url}: {message}") from None
