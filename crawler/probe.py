@@ -64,7 +64,7 @@ class Fetcher:
                 if wait > 0:
                     time.sleep(wait)
                 try:
-                    response = self._get(url)
+                    response, body = self._get(url)
                 finally:
                     self._last[parts.hostname] = time.monotonic()
             if response.is_redirect and response.headers.get("location"):
@@ -75,20 +75,21 @@ class Fetcher:
                 raise discover.FetchFailed("blocked_412", f"{url}: 412, a bot challenge (JavaScript cookie check)")
             if response.status_code >= 400:
                 raise discover.FetchFailed(f"http_{response.status_code}", f"{url}: HTTP {response.status_code}")
-            text = decode(response.content, headers.get("content-type")).text
+            text = decode(body, headers.get("content-type")).text
             return discover.Page(str(response.url), response.status_code, text, headers)
         raise discover.FetchFailed("redirect_loop", f"more than {MAX_REDIRECTS} redirects from {url}")
 
-    def _get(self, url: str) -> httpx.Response:
+    def _get(self, url: str) -> tuple[httpx.Response, bytes]:
+        """The response (headers, status) and its body, read no further than MAX_BYTES."""
         try:
             with self.client.stream("GET", url) as response:
-                body = b""
+                chunks, size = [], 0
                 for chunk in response.iter_bytes():
-                    body += chunk
-                    if len(body) > MAX_BYTES:
+                    chunks.append(chunk)
+                    size += len(chunk)
+                    if size > MAX_BYTES:
                         raise discover.FetchFailed("too_large", f"{url}: more than {MAX_BYTES} bytes")
-                response._content = body
-                return response
+                return response, b"".join(chunks)
         except httpx.TimeoutException as e:
             raise discover.FetchFailed("timeout", f"{url}: {type(e).__name__}") from None
         except httpx.ProxyError as e:

@@ -116,6 +116,8 @@ def test_discovery_on_real_pages():
     assert "https://www.pingtan.gov.cn/zwgk/zfxxgk/" in [c.url for c in found if c.kind == "section"]
     column = (SHARED / "pingtan" / "_lists" / "index.html").read_text(encoding="utf-8")
     assert "trs" in discover.fingerprint(column)  # the Fujian platform's list2.trsapi script
+    assert discover.looks_like_column("https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/", column)
+    assert not discover.looks_like_column("http://www.yzq.gov.cn/", (MISC / "04-trs-list.html").read_text(encoding="utf-8"))
     assert discover.fingerprint((MISC / "04-trs-list.html").read_text(encoding="utf-8"))[0] == "trs"
     assert discover.fingerprint((MISC / "06-hanweb-datastore.html").read_text(encoding="utf-8")) == ["hanweb"]
     assert "easysite" in discover.fingerprint((MISC / "01-pbc-list.html").read_text(encoding="utf-8"))
