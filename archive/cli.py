@@ -293,5 +293,9 @@ def demo_command(day: int, no_serve: bool, db: Path, port: int) -> None:
         serve(db, port=port)
 
 
+from archive.sites_cli import sites_group  # noqa: E402  (nianbao sites …, in its own module)
+
+main.add_command(sites_group)
+
 if __name__ == "__main__":
     main()

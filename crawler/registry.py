@@ -1,9 +1,12 @@
 """The site registry: one CSV row per site, ``site_id,name,adcode,level,platform,start_urls``.
 
 Sites are data: anyone can crawl their own list by writing this file. A bad row is reported
-with its line number and skipped; the other sites are still crawled. An optional column
-``robots_override`` holds, for a site whose robots.txt we may ignore, the reason (such as the
-site's written permission); it is kept in the ``sites`` table. Empty: robots.txt is obeyed.
+with its line number and skipped; the other sites are still crawled. A row with no start URL
+(a division of the national registry whose report column is not known yet) is valid but not
+crawlable: such rows are counted in one message rather than one error each. Further columns
+(``website``, ``status``, … of ``crawler.national``) are allowed and ignored here. An optional
+column ``robots_override`` holds, for a site whose robots.txt we may ignore, the reason (such as
+the site's written permission); it is kept in the ``sites`` table. Empty: robots.txt is obeyed.
 """
 
 from __future__ import annotations
@@ -37,6 +40,10 @@ class Site:
                 "robots_override": self.robots_override}
 
 
+class NoStartUrl(ValueError):
+    """A valid row that names no start URL yet: nothing to crawl for that site."""
+
+
 class RegistryError(ValueError):
     """The registry file as a whole cannot be read (missing, no header, wrong columns)."""
 
@@ -50,6 +57,7 @@ def parse(text: str, platforms: tuple[str, ...], source: str = "registry") -> tu
     sites: list[Site] = []
     errors: list[str] = []
     seen: set[str] = set()
+    unready: list[str] = []
     rows = iter(reader)
     while True:
         try:
@@ -66,6 +74,9 @@ def parse(text: str, platforms: tuple[str, ...], source: str = "registry") -> tu
             continue
         try:
             site = _site(row, platforms)
+        except NoStartUrl:
+            unready.append(f"{(row.get('site_id') or '').strip()} (line {line})")
+            continue
         except ValueError as e:
             errors.append(f"{source}:{line}: {e}; row skipped")
             continue
@@ -74,6 +85,9 @@ def parse(text: str, platforms: tuple[str, ...], source: str = "registry") -> tu
             continue
         seen.add(site.site_id)
         sites.append(site)
+    if unready:
+        errors.append(f"{source}: {len(unready)} row(s) name no start_urls yet and are not crawled (first: "
+                      f"{', '.join(unready[:3])}); `nianbao sites discover`/`nianbao sites check` finds report columns")
     return sites, errors
 
 
@@ -95,7 +109,7 @@ def _site(row: dict, platforms: tuple[str, ...]) -> Site:
         raise ValueError(f"platform {platform!r} is not auto or one of {', '.join(platforms)}")
     urls = tuple(field("start_urls").split())
     if not urls:
-        raise ValueError("no start_urls")
+        raise NoStartUrl(site_id)
     for url in urls:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:

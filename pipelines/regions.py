@@ -25,6 +25,7 @@ class Division:
     province: str
     city: str | None
     county: str | None
+    parent: str | None = None  # adcode of the division above (province for a prefecture, …)
 
 
 def _six(code: str) -> str:
@@ -36,17 +37,19 @@ def divisions() -> tuple[Division, ...]:
     out = []
     for prov in AREAS:
         pname = prov["name"]
-        out.append(Division(_six(prov["code"]), pname, "province", pname, None, None))
+        pcode = _six(prov["code"])
+        out.append(Division(pcode, pname, "province", pname, None, None))
         for child in prov.get("children", []):
             name, code = child["name"], _six(child["code"])
             if prov["type"] == "直辖市":  # its districts and counties sit right under it
-                out.append(Division(code, name, "county", pname, pname, name))
+                out.append(Division(code, name, "county", pname, pname, name, pcode))
             elif child.get("children") or child["type"] not in COUNTY_TYPES:
-                out.append(Division(code, name, "prefecture", pname, name, None))
+                out.append(Division(code, name, "prefecture", pname, name, None, pcode))
                 for county in child.get("children", []):
-                    out.append(Division(_six(county["code"]), county["name"], "county", pname, name, county["name"]))
+                    out.append(Division(_six(county["code"]), county["name"], "county", pname, name, county["name"],
+                                        code))
             else:  # a county-level city governed by the province itself (仙桃市, 石河子市)
-                out.append(Division(code, name, "county", pname, None, name))
+                out.append(Division(code, name, "county", pname, None, name, pcode))
     return tuple(out)
 
 

@@ -256,3 +256,21 @@ def test_nightly_views_after_day_two(day1_archive, proxy1, web2):
     health = get("/nianbao/site_health.json?_shape=array")
     assert len(health) == len(web2.world.sites) and all(h["last_success"] and h["consecutive_failures"] == 0
                                                           for h in health)
+
+
+def test_registry_of_websites_only_checked_then_crawled_with_auto_finds_every_report(tmp_path, web1, rows1, proxy1):
+    """Home pages in, `sites check` discovers each column, the crawl fingerprints each platform."""
+    lines = ["site_id,name,adcode,level,platform,start_urls,website"]
+    lines += [f"{s['site_id']},{s['name']},{s['adcode']},{s['level']},auto,,http://{s['host']}/"
+              for s in samples.site_rows(web1.world)]
+    registry = tmp_path / "sites.csv"
+    registry.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    check = subprocess.run([_nianbao(), "sites", "check", "--registry", str(registry), "--proxy", proxy1,
+                            "--pause", "0"], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert check.returncode == 0 and f"({len(lines) - 1} ok)" in check.stderr, check.stderr
+    db = tmp_path / "auto.db"
+    _crawl(proxy1, registry, db)
+    archived = {r["content_hash"] for r in sqlite_utils.Database(db)["reports"].rows}
+    assert len(archived) == len({r["report_id"] for r in rows1 if r["kind"] == "report"})
+    platforms = {r["site_id"]: r["detected_platform"] for r in sqlite_utils.Database(db)["sites"].rows}
+    assert platforms == {s["site_id"]: s["platform"] for s in samples.site_rows(web1.world)}

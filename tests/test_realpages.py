@@ -104,3 +104,35 @@ def test_hanweb_adapter_on_a_real_datastore():
     (follow,) = listing.follow
     assert follow.method == "POST" and "startrecord=46&endrecord=90" in follow.url
     assert b"columnid=12377" in follow.body and b"unitid=38486" in follow.body and b"webid=110" in follow.body
+
+
+def test_discovery_on_real_pages():
+    from crawler import discover
+
+    report = next((SHARED / "pingtan" / "reports").iterdir()) / "page.html"
+    found = discover.candidates("https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/202203/t.htm",
+                                report.read_text(encoding="utf-8"))
+    assert found[0].url == "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/" and found[0].kind == "column"
+    assert "https://www.pingtan.gov.cn/zwgk/zfxxgk/" in [c.url for c in found if c.kind == "section"]
+    column = (SHARED / "pingtan" / "_lists" / "index.html").read_text(encoding="utf-8")
+    assert "trs" in discover.fingerprint(column)  # the Fujian platform's list2.trsapi script
+    assert discover.looks_like_column("https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/", column)
+    assert not discover.looks_like_column("http://www.yzq.gov.cn/", (MISC / "04-trs-list.html").read_text(encoding="utf-8"))
+    assert discover.fingerprint((MISC / "04-trs-list.html").read_text(encoding="utf-8"))[0] == "trs"
+    assert discover.fingerprint((MISC / "06-hanweb-datastore.html").read_text(encoding="utf-8")) == ["hanweb"]
+    assert "easysite" in discover.fingerprint((MISC / "01-pbc-list.html").read_text(encoding="utf-8"))
+
+
+def test_jsapi_adapter_on_the_real_easysite_column_of_the_pbc():
+    url = "https://www.pbc.gov.cn/zhengwugongkai/4081330/4081344/4081407/4081705/index.html"
+    name, listing = _listing("01-pbc-list.html", url)
+    # By hand from the page: 20 items in ul.txtlist, 共:60条, 当前页 1/3, no next-page href.
+    assert name == "jsapi" and len(listing.links) == 20
+    assert listing.links[0].title == "银罚决字〔2026〕104-116号" and listing.links[0].date == "2026-09-24"
+    assert listing.links[-1].url == url.replace("index.html", "5798574/index.html")
+    assert all(link.url.startswith(url.rsplit("/", 1)[0] + "/") for link in listing.links)  # no navigation links
+    assert [f.url.rsplit("/", 1)[1] for f in listing.follow] == ["d80f41dc-2.html", "d80f41dc-3.html"]
+    from crawler import adapters
+
+    later = (MISC / "01-pbc-list.html").read_text(encoding="utf-8").replace("'3','1','", "'3','2','")
+    assert adapters.get("jsapi").parse(url.replace("index.html", "d80f41dc-2.html"), later).follow == []

@@ -65,7 +65,9 @@ def test_gbk_site_bytes_are_gbk_and_its_charset_lies(web1, rows1):
 def _links(web, row) -> set[str]:
     body = web.respond("GET", row["url"]).body.decode("utf-8", "replace")
     if row["kind"] == "api" and body.lstrip().startswith("{"):
-        return {urljoin(row["url"], x["url"]) for x in json.loads(body)["data"]["list"]}
+        data = json.loads(body)
+        entries = data["articles"] if "articles" in data else data["data"]["list"]  # gkmlpt, else the jsapi style
+        return {urljoin(row["url"], x["url"]) for x in entries}
     return {urljoin(row["url"], h) for h in HREF.findall(body)}
 
 
@@ -140,7 +142,10 @@ def test_robots_home_redirect_and_unknown_host(web1):
     site = web1.world.sites[0]
     robots = web1.respond("GET", site.base + "/robots.txt")
     assert robots.status == 200 and b"User-agent: *" in robots.body
-    assert samples.start_url(site).split(site.host)[1].encode() in web1.respond("GET", site.base + "/").body
+    column = samples.start_url(site).split(site.host)[1].encode()
+    home = web1.respond("GET", site.base + "/").body
+    assert column not in home and 'href="/zwgk/">政府信息公开<'.encode() in home
+    assert column in web1.respond("GET", site.base + "/zwgk/").body  # home -> 政府信息公开 -> report column
     assert web1.respond("GET", site.base + "/no/such/page.html").status == 404
     assert web1.respond("GET", "http://www.example.test/").status == 502
 

@@ -6,10 +6,10 @@ Detection tries the specific families first and falls back to ``generic``.
 
 from __future__ import annotations
 
-from . import generic, hanweb, jsapi, trs
+from . import generic, gkmlpt, hanweb, jsapi, trs, ucap
 
-ADAPTERS = {m.NAME: m for m in (trs, hanweb, jsapi, generic)}
-DETECTION_ORDER = (hanweb, trs, jsapi, generic)
+ADAPTERS = {m.NAME: m for m in (trs, hanweb, gkmlpt, ucap, jsapi, generic)}
+DETECTION_ORDER = (hanweb, gkmlpt, ucap, trs, jsapi, generic)
 
 
 def detect(url: str, text: str):

@@ -3,6 +3,13 @@
 Page 1 is HTML; a script holds the endpoint and the paging facts (an object with an ``api``
 path, a channel, ``pageSize`` and ``total``). We request every later page of the endpoint
 and read any JSON list of objects that have a title and a URL, whatever the nesting.
+
+Huilan easysite columns (the People's Bank of China's, among others) are the other kind:
+page 1 is HTML and its pager has no hrefs, only ``queryArticleByCondition(this, URL)`` and
+``jumpTo(this, pages, current, '…/MODULE-%1.html')`` calls, whose script loads the later pages
+from those URLs. We read the page count and the pattern from the ``jumpTo`` call (else the
+``queryArticleByCondition`` URLs) and fetch the pages with GET, which the static fragments
+answer; the real column checked this against is ``../shared/realpages/misc/01-pbc-list.html``.
 """
 
 from __future__ import annotations
@@ -20,10 +27,24 @@ _TITLE_KEYS = ("title", "name", "docTitle", "articleTitle")
 _URL_KEYS = ("url", "link", "href", "docUrl", "articleUrl")
 _DATE_KEYS = ("publishTime", "pubDate", "publishDate", "date", "createTime", "docRelTime")
 _PAGE_KEYS = ("pageNo", "page", "pageIndex", "currentPage")
+JUMP = re.compile(r"""jump(?:To|ToPage)\(\s*\w+\s*,\s*(?:\w+\s*,\s*)?['"](\d+)['"]\s*,\s*['"](\d+)['"]\s*,\s*['"]([^'"]*%1[^'"]*)['"]""")
+QUERY = re.compile(r"""queryArticleByCondition\(\s*\w+\s*,\s*['"]([^'"]+)['"]""")
 
 
 def detect(url: str, text: str) -> bool:
-    return bool(CONFIG.search(text)) or text.lstrip().startswith("{")
+    return bool(CONFIG.search(text) or QUERY.search(text)) or text.lstrip().startswith("{")
+
+
+def _easysite_pages(url: str, text: str) -> list[Follow]:
+    """Pages 2… of an easysite column, from page 1's pager calls (later pages announce nothing new)."""
+    m = JUMP.search(text)
+    if m:
+        total, current, pattern = int(m.group(1)), int(m.group(2)), m.group(3)
+        if current != 1:
+            return []
+        return [Follow(urljoin(url, pattern.replace("%1", str(n)))) for n in range(2, min(total, MAX_FOLLOW + 1) + 1)]
+    seen = dict.fromkeys(urljoin(url, u) for u in QUERY.findall(text))
+    return [Follow(u) for u in seen if u != url][:MAX_FOLLOW]
 
 
 def _entries(data) -> list[dict]:
@@ -71,6 +92,7 @@ def parse(url: str, text: str, request_body: bytes | None = None) -> Listing:
     listing = Listing(links=anchors(fragment(text), url, need_date=True, under=column_dir(url)))
     m = CONFIG.search(text)
     if not m:
+        listing.follow = _easysite_pages(url, text) if QUERY.search(text) else []
         return listing
     try:
         config = json.loads(m.group(1))

@@ -195,7 +195,7 @@ def scale_plans(n_sites: int, reports_per_site: int) -> tuple[SitePlan, ...]:
         others = tuple((kinds[j % len(kinds)], LAST_YEAR - j // len(kinds))
                        for j in range(max(1, reports_per_site // 10)))
         platform = platforms[i % len(platforms)]
-        column = str(10000 + i) if platform == "hanweb" else "/zwgk/ndbg/"
+        column = str(10000 + i) if platform in ("hanweb", "gkmlpt") else "/zwgk/ndbg/"
         plans.append(SitePlan(key, f"{key}.scale.gov.test", f"{region.name}人民政府（示例{key}）", body,
                               platform, column, own, others, extra_reports=extra,
                               options={"page_size": 15, "site_code": f"9{i:09d}"}))

@@ -1,4 +1,4 @@
-"""The default sample web, as data: ten sites in the styles of the real CMS families.
+"""The default sample web, as data: twelve sites in the styles of the real CMS families.
 
 Each entry says who runs the site, its platform, where its report column is, which report
 years it publishes and which look-alike pages stand in the same column. The mix is chosen to
@@ -103,6 +103,14 @@ SITES: tuple[SitePlan, ...] = (
              "generic", "/zwgk/gknb/", (2008, 2011, 2018, 2020, 2024),
              (("落实情况的函", 2019), ("工作总结", 2018), ("统计公报", 2023)),
              duplicate=("kashi-2018",), variants=((2011, "pdf"),), options={"page_size": 4, "site_code": "6531010001"}),
+    SitePlan("wengyuan", "www.wengyuan.gov.test", "翁源县人民政府门户网站（示例）", gov("wengyuan", R.WENGYUAN),
+             "gkmlpt", "2745", (2013, 2019, 2020, 2022, 2023),
+             (("工作要点", 2022), ("统计公报", 2021)),
+             options={"page_size": 2, "site_code": "4402290001"}),
+    SitePlan("xianning", "www.xianning.gov.test", "咸宁市人民政府（示例）", gov("xianning", R.XIANNING),
+             "ucap", "/zwgk/zfxxgknb/", (2010, 2016, 2019, 2021, 2024),
+             (("信息公开指南", 2023), ("政府工作报告", 2022), ("考核通报", 2020)),
+             options={"page_size": 3, "site_code": "4212000001"}),
 )
 
 DAY2 = Day2Plan(edit="yuanzhou-2022", delete="dingxi-2015", new=("jinghe", 2024, None),

@@ -2,7 +2,8 @@
 
 Tests take their expected counts and values from here, never from constants, so adding a
 sample never breaks a test. Page rows carry ``kind``: report | other (a look-alike) | list
-| api (a JSON/XML list endpoint) | home | robots | redirect | missing (a dead link) | gone
+| api (a JSON/XML list endpoint) | home | section (the 政府信息公开 page linking the report
+column, named in ``column``) | robots | redirect | missing (a dead link) | gone
 (deleted on this day); report and other rows carry the document's truth.
 """
 
@@ -13,6 +14,7 @@ import io
 import json
 from pathlib import Path
 
+from . import pages
 from .model import Posting, SiteSpec, World
 from .styles import STYLES
 
@@ -79,6 +81,8 @@ def page_rows(world: World) -> list[dict]:
         postings = world.postings[site.site_id]
         rows.append({"url": site.base + "/robots.txt", "site_id": site.site_id, "kind": "robots", "status": 200})
         rows.append({"url": site.base + "/", "site_id": site.site_id, "kind": "home", "status": 200})
+        rows.append({"url": site.base + pages.SECTION_PATH, "site_id": site.site_id, "kind": "section", "status": 200,
+                     "column": start_url(site)})
         if site.moved_from:
             rows.append({"url": site.base + site.moved_from, "site_id": site.site_id, "kind": "redirect",
                          "status": 301, "location": start_url(site)})

@@ -124,7 +124,7 @@ class SiteSpec:
     host: str
     name: str  # the site's name as its pages show it, marked 示例
     body: Body  # the government or department that runs the site
-    platform: str  # trs | hanweb | jsapi | generic
+    platform: str  # a style of ``styles``: trs | hanweb | jsapi | generic | gkmlpt | ucap
     column: str  # path of the report column ("/zwgk/zfxxgknb/"), or the Hanweb column id
     column_name: str = "政府信息公开年报"
     encoding: str = "utf-8"

@@ -195,15 +195,32 @@ def list_page(site: SiteSpec, column_url: str, items: str, pager: str, extra_hea
     return page(site, f"{site.column_name}_{site.name}", main, extra_meta=meta, extra_head=extra_head)
 
 
+SECTION_PATH = "/zwgk/"  # the 政府信息公开 page between a site's home page and its report column
+
+
 def home_page(site: SiteSpec, column_url: str) -> str:
+    """The home page links the 政府信息公开 section, not the report column itself (as most real sites do)."""
     main = f"""<div class="content-box home">
 <div class="block"><h3>政务公开</h3><ul>
-<li><a href="{_e(column_url)}">{_e(site.column_name)}</a></li>
-<li><a href="/zwgk/zfxxgkzn/">政府信息公开指南</a></li>
-<li><a href="/zwgk/zfxxgkzd/">政府信息公开制度</a></li>
-<li><a href="/zwgk/zfwj/">政府文件</a></li></ul></div>
+<li><a href="{SECTION_PATH}">政府信息公开</a></li>
+<li><a href="/zwgk/zfwj/">政府文件</a></li>
+<li><a href="/hdjl/">互动交流</a></li></ul></div>
 </div>"""
     return page(site, site.name, main)
+
+
+def section_page(site: SiteSpec, column_url: str) -> str:
+    """The 政府信息公开 section: its columns, the report column among look-alike names."""
+    main = f"""<div class="content-box">
+<div class="crumb">当前位置：<a href="/">首页</a> &gt; <a href="{SECTION_PATH}">政府信息公开</a></div>
+<div class="xxgk-nav"><ul>
+<li><a href="/zwgk/zfxxgkzn/">政府信息公开指南</a></li>
+<li><a href="/zwgk/zfxxgkzd/">政府信息公开制度</a></li>
+<li><a href="/zwgk/fdzdgknr/">法定主动公开内容</a></li>
+<li><a href="{_e(column_url)}">{_e(site.column_name)}</a></li>
+<li><a href="/hdjl/ysqgk/">依申请公开</a></li></ul></div>
+</div>"""
+    return page(site, f"政府信息公开_{site.name}", main)
 
 
 def short_title(title: str, limit: int = 24) -> str:

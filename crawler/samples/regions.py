@@ -40,6 +40,7 @@ HAICANG = county("海沧区", "350205", "福建省", "厦门市")
 JINGHE = county("精河县", "652722", "新疆维吾尔自治区", "博尔塔拉蒙古自治州")
 CHUXIONG = county("楚雄市", "532301", "云南省", "楚雄彝族自治州")
 KASHI = county("喀什市", "653101", "新疆维吾尔自治区", "喀什地区")
+WENGYUAN = county("翁源县", "440229", "广东省", "韶关市")
 
 # A wider, still real, set for the scale mode (county-level divisions with current codes).
 SCALE_REGIONS = (

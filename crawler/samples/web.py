@@ -90,6 +90,8 @@ class SampleWeb:
             return Resource(200, ROBOTS, "text/plain")
         if path in ("/", "/index.html"):
             return Resource(200, pages.home_page(site, style.column_path(site)))
+        if path == pages.SECTION_PATH and path not in entry.routes:
+            return Resource(200, pages.section_page(site, style.column_path(site)))
         if site.moved_from and path.startswith(site.moved_from):
             return Resource(301, location=site.base + style.column_path(site))
         if path in entry.routes:
@@ -121,8 +123,8 @@ class SampleWeb:
                 query.setdefault(k, []).extend(v)
         resource = self.resource(host, parts.path or "/", query)
         if resource is None:
-            return Response(502, [("Content-Type", "text/plain; charset=utf-8")],
-                            f"nianbao samples: {host!r} is not a sample site\n".encode())
+            return _finish(method, Response(502, [("Content-Type", "text/plain; charset=utf-8")],
+                                            f"nianbao samples: {host!r} is not a sample site\n".encode()), headers)
         site = self._sites[host]
         out = [("Server", SERVERS.get(site.platform, "nginx")), ("Date", email.utils.formatdate(usegmt=True))]
         if resource.location:

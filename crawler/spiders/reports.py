@@ -157,14 +157,17 @@ class ReportsSpider(scrapy.Spider):
         site = self.sites[response.meta["site_id"]]
         text = decode(response.body, response.headers.get("Content-Type", b"").decode("latin-1")).text
         name = self.platforms.get(site.site_id) or site.platform
+        url = response.url
+        if "#" in response.request.url and response.request.url.split("#", 1)[0] == url:
+            url = response.request.url  # a fragment naming the column (gkmlpt's index#CAT) never reaches the server
         if name == "auto":
-            name = adapters.detect(response.url, text).NAME
+            name = adapters.detect(url, text).NAME
         self.platforms.setdefault(site.site_id, name)
         if self.progress and self.list_pages[site.site_id] == 0:
             print(f"[{site.site_id}] {site.name}: {name} column {response.url}", file=sys.stderr, flush=True)
         self.list_pages[site.site_id] += 1
         try:
-            listing = adapters.get(name).parse(response.url, text, response.meta.get("request_body"))
+            listing = adapters.get(name).parse(url, text, response.meta.get("request_body"))
         except Exception as e:  # a list page the adapter cannot read is recorded, and the crawl goes on
             self.logger.warning("[%s] cannot read list page %s: %s", site.site_id, response.url, e)
             yield CrawlError(site_id=site.site_id, url=response.url, kind="list_parse",

@@ -7,6 +7,6 @@ returns a ``Resource`` — list pages, and for some families the JSON/XML endpoi
 serve the later pages.
 """
 
-from . import generic, hanweb, jsapi, trs
+from . import generic, gkmlpt, hanweb, jsapi, trs, ucap
 
-STYLES = {"trs": trs, "hanweb": hanweb, "jsapi": jsapi, "generic": generic}
+STYLES = {"trs": trs, "hanweb": hanweb, "jsapi": jsapi, "generic": generic, "gkmlpt": gkmlpt, "ucap": ucap}
