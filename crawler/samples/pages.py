@@ -15,7 +15,7 @@ import html
 from dataclasses import dataclass
 
 from . import tables
-from .model import Posting, SiteSpec, stable_rng
+from .model import Posting, Resource, SiteSpec, stable_rng
 
 SAMPLE_NOTICE = "本站为 nianbao 示例站点，所有内容均为测试用虚构文本，不代表任何政府机关。"
 
@@ -235,6 +235,28 @@ def date_of(when: dt.datetime) -> str:
 def paginate(postings: list, size: int) -> list[list]:
     """A column's postings cut into list pages (one empty page for an empty column)."""
     return [postings[i:i + size] for i in range(0, len(postings), size)] or [[]]
+
+
+def static_pages(site: SiteSpec, postings: list, page_name, render) -> dict:
+    """Routes of a column served as numbered static list pages (trs, ucap, generic).
+
+    ``page_name(i)`` is the path of list page i under the column, ``render(i, chunk, chunks)``
+    its (items, pager) HTML; the column's bare path answers as its first page.
+    """
+    chunks = paginate(postings, site.page_size)
+    out = {}
+    for i, chunk in enumerate(chunks):
+        items, pager = render(i, chunk, chunks)
+        resource = Resource(200, list_page(site, site.column + page_name(0), items, pager),
+                            last_modified=last_modified(chunk))
+        out[site.column + page_name(i)] = lambda query, r=resource: r
+    out[site.column] = out[site.column + page_name(0)]
+    return out
+
+
+def static_listing_urls(site: SiteSpec, postings: list, page_name) -> list[tuple[str, str]]:
+    """(kind, path) of every list page of a column that ``static_pages`` serves."""
+    return [("list", site.column + page_name(i)) for i in range(len(paginate(postings, site.page_size)))]
 
 
 def last_modified(postings) -> dt.datetime | None:

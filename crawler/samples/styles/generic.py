@@ -9,7 +9,6 @@ from __future__ import annotations
 import html
 
 from .. import pages
-from ..model import Resource
 
 LAYOUT = pages.ArticleLayout(container='<div id="ivs_content" class="article-content">', meta_block="line")
 
@@ -27,9 +26,7 @@ def _page_name(i: int) -> str:
 
 
 def routes(site, postings) -> dict:
-    chunks = pages.paginate(postings, site.page_size)
-    out = {}
-    for i, chunk in enumerate(chunks):
+    def render(i, chunk, chunks):
         items = "\n".join(
             f'<li><span class="date">[{pages.date_of(p.posted)}]</span>'
             f'<a href="{html.escape(p.path)}" target="_blank">{html.escape(p.doc.title)}</a></li>'
@@ -41,15 +38,10 @@ def routes(site, postings) -> dict:
         if i < len(chunks) - 1:
             links.append(f'<a href="{_page_name(i + 1)}">下一页</a>')
         links.append(f'<a href="{_page_name(len(chunks) - 1)}">尾页</a>')
-        text = pages.list_page(site, column_path(site), f'<ul class="news-list">\n{items}\n</ul>',
-                               '<div class="pagination">' + " ".join(links) + "</div>")
-        resource = Resource(200, text, last_modified=pages.last_modified(chunk))
-        out[site.column + _page_name(i)] = lambda query, r=resource: r
-    out[site.column] = out[site.column + _page_name(0)]
-    return out
+        return f'<ul class="news-list">\n{items}\n</ul>', '<div class="pagination">' + " ".join(links) + "</div>"
+    return pages.static_pages(site, postings, _page_name, render)
 
 
 def listing_urls(site, postings) -> list[tuple[str, str]]:
     """(kind, path) of every list page this column serves."""
-    n = len(pages.paginate(postings, site.page_size))
-    return [("list", site.column + _page_name(i)) for i in range(n)]
+    return pages.static_listing_urls(site, postings, _page_name)

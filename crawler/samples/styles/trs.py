@@ -9,7 +9,6 @@ from __future__ import annotations
 import html
 
 from .. import pages
-from ..model import Resource
 
 LAYOUT = pages.ArticleLayout(container='<div class="TRS_Editor"><div class="Custom_UnionStyle">', meta_block="table")
 
@@ -41,26 +40,19 @@ def _page_name(site, i: int) -> str:
 
 
 def routes(site, postings) -> dict:
-    chunks = pages.paginate(postings, site.page_size)
-    out = {}
-    for i, chunk in enumerate(chunks):
+    def render(i, chunk, chunks):
         items = "\n".join(
             f'<tr><td class="bullet">·</td><td><a href=".{html.escape(p.path[len(site.column) - 1:])}" '
             f'title="{html.escape(p.doc.title)}" target="_blank">{html.escape(pages.short_title(p.doc.title))}</a></td>'
             f'<td class="date">{pages.date_of(p.posted)}</td></tr>'
             + ('\n<tr class="GroupBlankLine"><td colspan="3"></td></tr>' if n % 5 == 4 else "")
             for n, p in enumerate(chunk))
-        listing = f'<table class="list" width="97%">\n{items}\n</table>'
         pager = (f'<div class="page">{PAGER_JS}\n<script>createPageHTML({len(chunks)}, {i}, "index", "{site.ext}");</script>'
                  '</div>')
-        text = pages.list_page(site, column_path(site), listing, pager)
-        resource = Resource(200, text, last_modified=pages.last_modified(chunk))
-        out[site.column + _page_name(site, i)] = lambda query, r=resource: r
-    out[site.column] = out[site.column + _page_name(site, 0)]
-    return out
+        return f'<table class="list" width="97%">\n{items}\n</table>', pager
+    return pages.static_pages(site, postings, lambda i: _page_name(site, i), render)
 
 
 def listing_urls(site, postings) -> list[tuple[str, str]]:
     """(kind, path) of every list page this column serves."""
-    n = len(pages.paginate(postings, site.page_size))
-    return [("list", site.column + _page_name(site, i)) for i in range(n)]
+    return pages.static_listing_urls(site, postings, lambda i: _page_name(site, i))

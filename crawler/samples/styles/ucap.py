@@ -10,7 +10,6 @@ from __future__ import annotations
 import html
 
 from .. import pages
-from ..model import Resource
 
 LAYOUT = pages.ArticleLayout(container='<div id="UCAP-CONTENT" class="pages_content">', meta_block="line")
 
@@ -39,22 +38,15 @@ def _page_name(i: int) -> str:
 
 
 def routes(site, postings) -> dict:
-    chunks = pages.paginate(postings, site.page_size)
-    out = {}
-    for i, chunk in enumerate(chunks):
+    def render(i, chunk, chunks):
         items = "\n".join(
             f'<li><h4><a href="{html.escape(p.path)}" target="_blank">{html.escape(p.doc.title)}</a>'
             f'<span class="date">{pages.date_of(p.posted)}</span></h4></li>' for p in chunk)
         pager = (f'<div id="page_div" class="pages"></div>{PAGER_JS}\n<script>createPageHTML(\'page_div\', '
                  f'{len(chunks)}, {i + 1}, \'index\', \'htm\', {len(postings)});</script>')
-        text = pages.list_page(site, column_path(site), f'<div class="list list_1 list_2"><ul>\n{items}\n</ul></div>',
-                               pager)
-        resource = Resource(200, text, last_modified=pages.last_modified(chunk))
-        out[site.column + _page_name(i)] = lambda query, r=resource: r
-    out[site.column] = out[site.column + _page_name(0)]
-    return out
+        return f'<div class="list list_1 list_2"><ul>\n{items}\n</ul></div>', pager
+    return pages.static_pages(site, postings, _page_name, render)
 
 
 def listing_urls(site, postings) -> list[tuple[str, str]]:
-    n = len(pages.paginate(postings, site.page_size))
-    return [("list", site.column + _page_name(i)) for i in range(n)]
+    return pages.static_listing_urls(site, postings, _page_name)
