@@ -252,6 +252,43 @@ def raw_command(report_id: int, version: int | None, db: Path, warc_dir: Path | 
         sys.stdout.buffer.write(body)
 
 
+@main.command("reprocess")
+@click.option("--db", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=Path("nianbao.db"),
+              show_default=True)
+@click.option("--report", "report_ids", type=int, multiple=True, help="Only this report (repeatable). Default: all.")
+@click.option("--warc-dir", type=click.Path(file_okay=False, path_type=Path), help="Default: warc/ beside the archive.")
+@click.option("--files-dir", type=click.Path(file_okay=False, path_type=Path), help="Default: files/ beside the archive.")
+@click.option("--dry-run", is_flag=True, help="Say what would change; write nothing.")
+def reprocess_command(db: Path, report_ids: tuple[int, ...], warc_dir: Path | None, files_dir: Path | None,
+                      dry_run: bool) -> None:
+    """Read the standard tables of archived reports again from their WARC and file evidence.
+
+    Replaces only the derived cells, checks and stats_* columns of a report whose reading
+    changed; texts, versions and sightings stay as archived. No site is asked.
+    """
+    import sqlite3
+
+    from archive.reprocess import reprocess, summary
+    from archive.store import Archive
+
+    here = db.resolve().parent
+    outcomes = []
+    try:
+        archive = Archive(db)
+        for outcome in reprocess(archive, warc_dir or here / "warc", files_dir or here / "files", list(report_ids),
+                                 dry_run=dry_run):
+            outcomes.append(outcome)
+            if outcome.status == "skipped":
+                click.echo(f"report {outcome.report_id}: skipped, {outcome.reason}", err=True)
+            elif outcome.status == "updated":
+                click.echo(f"report {outcome.report_id}: {outcome.cells_before} -> {outcome.cells_after} table cells"
+                           + (" (dry run)" if dry_run else ""), err=True)
+        archive.close()
+    except sqlite3.OperationalError as e:  # disk full, read-only: the report being written was rolled back
+        raise click.ClickException(f"cannot write the archive {db}: {e} (disk full or read-only?)") from None
+    click.echo(summary(outcomes, dry_run))
+
+
 @main.command("eval")
 @click.argument("manifest", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def eval_command(manifest: Path) -> None:

@@ -232,6 +232,11 @@ class Archive:
                                                                         "sha256", "status", "message", "pages",
                                                                         "text")}})
 
+    def replace_stats(self, report_id: int, stats: dict | None) -> None:
+        """A stored report's tables read again (``archive.reprocess``): its cells, stats_* and checks."""
+        with transaction(self.db):
+            self._record_stats(report_id, stats)
+
     def _record_stats(self, report_id: int, stats: dict | None) -> None:
         """The report's table cells replaced by this reading, then its checks run again."""
         db = self.db

@@ -118,9 +118,16 @@ def _reason(status: int) -> str:
 
 def read_payload(path: Path, offset: int) -> tuple[str, bytes]:
     """The target URI and the body of the record at ``offset`` (a response, or a revisit's original)."""
+    target, _, body = read_response(path, offset)
+    return target, body
+
+
+def read_response(path: Path, offset: int) -> tuple[str, str | None, bytes]:
+    """The target URI, the Content-Type the server sent and the body of the record at ``offset``."""
     from warcio.archiveiterator import ArchiveIterator
 
     with open(path, "rb") as f:
         f.seek(offset)
         record = next(iter(ArchiveIterator(f)))
-        return record.rec_headers.get_header("WARC-Target-URI"), record.content_stream().read()
+        content_type = record.http_headers.get_header("Content-Type") if record.http_headers else None
+        return record.rec_headers.get_header("WARC-Target-URI"), content_type, record.content_stream().read()
