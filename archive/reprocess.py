@@ -20,6 +20,7 @@ from typing import Iterator
 
 from crawler.evidence import read_response
 from pipelines.page import is_document, process, process_document
+from pipelines.storage import kept_file
 
 from .store import Archive
 
@@ -71,7 +72,7 @@ def evidence(archive: Archive, report_id: int, warc_dir: Path, files_dir: Path) 
         if status == "fetch_failed":
             files.append({"url": file_url, "error": message})
         elif sha256:
-            kept = files_dir / sha256[:2] / sha256
+            kept = kept_file(files_dir, sha256)
             if not kept.exists():
                 raise MissingEvidence(f"attachment file {sha256[:12]}… ({file_url}) is missing")
             files.append({"url": file_url, "body": kept.read_bytes()})

@@ -21,7 +21,7 @@ TABLES = {
     # Files linked from report pages; the bytes are kept once per sha256 under files/ beside the archive.
     "attachments": ({"id": int, "report_id": int, "page_url": str, "url": str, "file_name": str, "media_type": str,
                      "size": int, "sha256": str, "status": str, "message": str, "pages": int, "text": str,
-                     "fetched_at": str}, "id"),
+                     "fetched_at": str, "etag": str, "last_modified": str}, "id"),
     # Every number of the standard tables, one row per cell.
     "report_stats": ({"id": int, "report_id": int, "template": str, "table": str, "row": str, "column": str,
                       "value": int, "unit": str, "label": str, "source": str}, "id"),  # int affinity: 58 stays 58, 5949.09 stays real

@@ -230,7 +230,7 @@ class Archive:
             _insert(self.db, "attachments", {"report_id": report_id, "page_url": page_url, "fetched_at": fetched_at,
                                              **{k: row.get(k) for k in ("url", "file_name", "media_type", "size",
                                                                         "sha256", "status", "message", "pages",
-                                                                        "text")}})
+                                                                        "text", "etag", "last_modified")}})
 
     def replace_stats(self, report_id: int, stats: dict | None) -> None:
         """A stored report's tables read again (``archive.reprocess``): its cells, stats_* and checks."""

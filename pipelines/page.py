@@ -76,7 +76,8 @@ def decide(decoded: encoding.Decoded, ex: extract.Extracted, meta: metadata.Meta
 def read_attachments(ex: extract.Extracted, fetched: list[dict] | None) -> tuple[list[dict], list]:
     """Every file the page links, read where it was fetched: (attachment rows, their parsed files).
 
-    ``fetched`` holds what the spider downloaded: ``{"url", "body", "error"}`` per file.
+    ``fetched`` holds what the spider downloaded: ``{"url", "body", "error"}`` per file, with the
+    server's ``etag`` and ``last_modified`` when it sent them (kept for the next conditional request).
     """
     by_url = {f["url"]: f for f in fetched or []}
     links = list(ex.attachments) + [{"url": u, "text": ""} for u in by_url if u not in {a["url"] for a in ex.attachments}]
@@ -86,6 +87,8 @@ def read_attachments(ex: extract.Extracted, fetched: list[dict] | None) -> tuple
         row = {"url": link["url"], "file_name": name, "media_type": None, "size": None, "sha256": None,
                "status": "not_fetched", "message": None, "pages": None, "text": ""}
         got = by_url.get(link["url"])
+        if got is not None:
+            row.update(etag=got.get("etag"), last_modified=got.get("last_modified"))
         if got is not None and got.get("error"):
             row.update(status="fetch_failed", message=got["error"])
         elif got is not None and got.get("body") is not None:

@@ -30,13 +30,23 @@ from crawler.items import ArticlePage, CrawlError, Listed, NotModified, Unlisted
 from pipelines.dedupe import canonical_url
 
 
+def files_dir(settings) -> Path:
+    """Where downloaded files are kept: ``NIANBAO_FILES_DIR``, default ``files/`` beside the archive."""
+    configured = settings.get("NIANBAO_FILES_DIR")
+    return Path(configured) if configured else Path(settings.get("NIANBAO_DB") or ".").resolve().parent / "files"
+
+
+def kept_file(files_dir: Path, sha256: str) -> Path:
+    return files_dir / sha256[:2] / sha256
+
+
 def keep_file(files_dir: Path, data: bytes) -> Path:
     """A downloaded file, kept once by its SHA-256 (files/ab/abcdef…), however many reports link it.
 
     Written to a temporary name and renamed, so a crash never leaves half a file under a real hash.
     """
     digest = hashlib.sha256(data).hexdigest()
-    path = files_dir / digest[:2] / digest
+    path = kept_file(files_dir, digest)
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{digest}.{os.getpid()}.tmp")
@@ -58,8 +68,7 @@ class StoragePipeline:
         self.db_path = crawler.settings.get("NIANBAO_DB")
         self.progress = crawler.settings.getbool("NIANBAO_PROGRESS", False)
         self.gone_after = crawler.settings.getint("NIANBAO_GONE_AFTER_RUNS", 3)
-        files_dir = crawler.settings.get("NIANBAO_FILES_DIR")
-        self.files_dir = Path(files_dir) if files_dir else Path(self.db_path or ".").resolve().parent / "files"
+        self.files_dir = files_dir(crawler.settings)
         self.archive: Archive | None = None
         self.storage_error: str | None = None
         self.run_id: int | None = None

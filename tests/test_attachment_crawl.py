@@ -1,13 +1,16 @@
 """Files in a real crawl: a page whose files fail is stored all the same, each failure said.
 
 A small loopback server plays a county site: one report page links a dead file, a web page
-posing as a .docx and a file over the size cap; another report is only a PDF. The crawl goes
+posing as a .docx and a file over the size cap; another report is only a PDF. Like many real
+sites it answers every page with a 200 but serves its PDFs statically, with an ETag and 304s. The crawl goes
 through Scrapy (``scrapy crawl reports``) in a subprocess, with the private-address guard
 lifted for 127.0.0.1 only because the test's own server is there.
 """
 
 from __future__ import annotations
 
+import hashlib
+import shutil
 import subprocess
 import sys
 import threading
@@ -44,13 +47,26 @@ def county_site(web1):
         "/nb/P0201900001.pdf": ("application/pdf", files.pdf_bytes(pdf_report)),
     }
 
+    log = []  # (path, status) of every request, in order
+
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):  # noqa: N802 (http.server's name)
             if self.path not in routes:
+                log.append((self.path, 404))
                 self.send_error(404)
                 return
             media_type, body = routes[self.path]
+            etag = f'"{hashlib.sha1(body).hexdigest()[:12]}"' if media_type == "application/pdf" else None
+            if etag and self.headers.get("If-None-Match") == etag:
+                log.append((self.path, 304))
+                self.send_response(304)
+                self.send_header("ETag", etag)
+                self.end_headers()
+                return
+            log.append((self.path, 200))
             self.send_response(200)
+            if etag:
+                self.send_header("ETag", etag)
             self.send_header("Content-Type", media_type)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
@@ -61,26 +77,31 @@ def county_site(web1):
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}", pdf_report
+    yield f"http://127.0.0.1:{server.server_port}", pdf_report, log
     server.shutdown()
     server.server_close()
 
 
 @pytest.fixture(scope="module")
 def crawled(county_site, tmp_path_factory):
-    base, _ = county_site
+    base = county_site[0]
     tmp = tmp_path_factory.mktemp("files")
     registry = tmp / "sites.csv"
     registry.write_text("site_id,name,adcode,level,platform,start_urls\n"
                         f"county,示例县人民政府,621102,county,generic,{base}/nb/index.html\n", encoding="utf-8")
     db = tmp / "nianbao.db"
+    crawl(registry, db)
+    return sqlite_utils.Database(db), base
+
+
+def crawl(registry: Path, db: Path, *settings: str) -> None:
     out = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "reports", "-a", f"sites={registry}",
                           "-s", f"NIANBAO_DB={db}", "-s", "NIANBAO_ALLOW_PRIVATE=1",
                           "-s", "NIANBAO_ATTACHMENT_MAXSIZE=20000", "-s", "LOG_LEVEL=WARNING",
-                          "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "DOWNLOAD_DELAY=0"],
+                          "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "DOWNLOAD_DELAY=0",
+                          *[arg for setting in settings for arg in ("-s", setting)]],
                          cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr[-3000:]
-    return sqlite_utils.Database(db), base
 
 
 def test_failed_files_are_recorded_with_the_page_which_is_stored(crawled):
@@ -96,7 +117,7 @@ def test_failed_files_are_recorded_with_the_page_which_is_stored(crawled):
 
 def test_a_report_that_is_only_a_pdf_is_a_full_report_with_its_tables(crawled, county_site):
     db, base = crawled
-    _, pdf_report = county_site
+    pdf_report = county_site[1]
     report = next(db["reports"].rows_where("url = ?", [f"{base}/nb/a2.html"]))
     assert report["report_year"] == pdf_report.year and report["stats_template"] == "2019"
     assert report["stats_source"] == f"{base}/nb/P0201900001.pdf"
@@ -105,3 +126,35 @@ def test_a_report_that_is_only_a_pdf_is_a_full_report_with_its_tables(crawled, c
     assert paragraph in report["text"]
     # Found by search like any report: a phrase from deep inside the PDF's text.
     assert [r["id"] for r in search(db, f'"{paragraph[12:20]}"')] == [report["id"]]
+
+
+def test_a_page_fetched_again_asks_for_its_kept_files_conditionally(crawled, county_site, tmp_path):
+    """The page answers 200 again; its PDF answers 304 and the kept bytes stand in: the report is unchanged."""
+    db, base = crawled
+    _, pdf_report, log = county_site
+    source = Path(db.conn.execute("pragma database_list").fetchone()[2]).parent
+    for name in ("nianbao.db", "sites.csv", "files"):
+        (shutil.copytree if (source / name).is_dir() else shutil.copy)(source / name, tmp_path / name)
+    pdf = f"{base}/nb/P0201900001.pdf"
+    first = next(db["attachments"].rows_where("url = ?", [pdf]))
+    assert first["etag"] and first["status"] == "ok"
+    before = next(db["reports"].rows_where("url = ?", [f"{base}/nb/a2.html"]))
+
+    del log[:]
+    crawl(tmp_path / "sites.csv", tmp_path / "nianbao.db", "NIANBAO_REFETCH_DAYS=0")
+    assert ("/nb/a2.html", 200) in log and ("/nb/P0201900001.pdf", 304) in log
+    assert ("/nb/P0201900001.pdf", 200) not in log
+    again = sqlite_utils.Database(tmp_path / "nianbao.db")
+    report = next(again["reports"].rows_where("url = ?", [f"{base}/nb/a2.html"]))
+    assert report["versions"] == 1 and report["content_hash"] == before["content_hash"]
+    assert report["stats_cells"] == len(pdf_report.cells)
+    row = next(again["attachments"].rows_where("url = ?", [pdf]))
+    assert {k: row[k] for k in ("sha256", "status", "text", "etag")} == \
+        {k: first[k] for k in ("sha256", "status", "text", "etag")}
+
+    # Without the kept bytes nothing stands in for them: the file is asked for whole.
+    shutil.rmtree(tmp_path / "files")
+    del log[:]
+    crawl(tmp_path / "sites.csv", tmp_path / "nianbao.db", "NIANBAO_REFETCH_DAYS=0")
+    assert ("/nb/P0201900001.pdf", 200) in log and ("/nb/P0201900001.pdf", 304) not in log
+    assert (tmp_path / "files" / first["sha256"][:2] / first["sha256"]).exists()

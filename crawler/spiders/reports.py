@@ -23,6 +23,7 @@ from crawler.items import ArticlePage, CrawlError, Listed, NotModified, Unlisted
 from pipelines.dedupe import canonical_url
 from pipelines.encoding import decode
 from pipelines.extract import file_links
+from pipelines.storage import files_dir, kept_file
 
 
 def _read_archive(db_path: str | None, sql: str) -> list[tuple]:
@@ -49,12 +50,24 @@ def known_articles(db_path: str | None, site_ids: set[str]) -> dict[str, dict]:
             for url, site, etag, lm, fetched in rows if site in site_ids}
 
 
+def known_files(db_path: str | None) -> dict[str, dict]:
+    """Files the archive holds bytes of, by URL, with the validators their server sent (ETag, Last-Modified)."""
+    rows = _read_archive(db_path, "select url, sha256, etag, last_modified from attachments where sha256 is not null "
+                                  "and (etag is not null or last_modified is not null) order by fetched_at")
+    return {url: {"sha256": sha, "etag": etag, "last_modified": lm} for url, sha, etag, lm in rows}
+
+
 def finished_sites(db_path: str | None) -> set[str]:
     """Sites that a crawl has finished before: only their lists may be cut short when nothing is new
     (after an interrupted first crawl, the older pages of a list may never have been read)."""
     rows = _read_archive(db_path, "select distinct s.site_id from crawl_run_sites s join crawl_runs r "
                                   "on r.id = s.run_id where r.status = 'finished'")
     return {r[0] for r in rows}
+
+
+def _header(response, name: str) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
 
 
 def now() -> str:
@@ -95,6 +108,8 @@ class ReportsSpider(scrapy.Spider):
         spider.fetch_files = crawler.settings.getbool("NIANBAO_ATTACHMENTS", True)
         spider.max_files = crawler.settings.getint("NIANBAO_MAX_ATTACHMENTS", 5)
         spider.max_file_size = crawler.settings.getint("NIANBAO_ATTACHMENT_MAXSIZE", 20 * 1024 * 1024)
+        spider.known_files = known_files(crawler.settings.get("NIANBAO_DB"))
+        spider.files_dir = files_dir(crawler.settings)
         crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
         return spider
 
@@ -254,23 +269,47 @@ class ReportsSpider(scrapy.Spider):
                              response.url, len(urls), self.max_files)
         return urls[: self.max_files]
 
-    def _file_request(self, item: ArticlePage, pending: list[str]) -> scrapy.Request:
-        """Files are fetched one after another, each carrying the page on; a failure is kept with the page."""
-        return scrapy.Request(pending[0], callback=self.parse_file, errback=self.on_file_error, dont_filter=True,
-                              priority=5, meta={"site_id": item.site_id, "role": "attachment", "item": item,
-                                                "pending": pending[1:], "file_url": pending[0],
-                                                "download_maxsize": self.max_file_size})
+    def _file_request(self, item: ArticlePage, pending: list[str], conditional: bool = True) -> scrapy.Request:
+        """Files are fetched one after another, each carrying the page on; a failure is kept with the page.
 
-    def _file_done(self, meta: dict, body: bytes | None, error: str | None):
+        A file whose bytes the archive keeps is asked for conditionally: many sites answer every page
+        with a 200 (a visit counter, a date in the footer) but serve files statically, with a 304."""
+        url = pending[0]
+        known = self.known_files.get(url) if conditional else None
+        headers = {}
+        if known and kept_file(self.files_dir, known["sha256"]).exists():
+            if known["etag"]:
+                headers["If-None-Match"] = known["etag"]
+            if known["last_modified"]:
+                headers["If-Modified-Since"] = known["last_modified"]
+        return scrapy.Request(url, callback=self.parse_file, errback=self.on_file_error, dont_filter=True,
+                              priority=5, headers=headers,
+                              meta={"site_id": item.site_id, "role": "attachment", "item": item,
+                                    "pending": pending[1:], "file_url": url, "download_maxsize": self.max_file_size,
+                                    **({"handle_httpstatus_list": [304]} if headers else {})})
+
+    def _file_done(self, meta: dict, body: bytes | None, error: str | None, validators: dict | None = None):
         item = meta["item"]
-        item.files.append({"url": meta["file_url"], "body": body, "error": error})
+        item.files.append({"url": meta["file_url"], "body": body, "error": error, **(validators or {})})
         if meta["pending"]:
             yield self._file_request(item, meta["pending"])
         else:
             yield item
 
     def parse_file(self, response):
-        yield from self._file_done(response.meta, response.body, None)
+        url = response.meta["file_url"]
+        if response.status == 304:
+            known = self.known_files[url]
+            try:
+                body = kept_file(self.files_dir, known["sha256"]).read_bytes()
+            except OSError:  # gone from files/ since the request was made: ask for the bytes again
+                yield self._file_request(response.meta["item"], [url, *response.meta["pending"]], conditional=False)
+                return
+            validators = {"etag": known["etag"], "last_modified": known["last_modified"]}
+        else:
+            body = response.body
+            validators = {"etag": _header(response, "ETag"), "last_modified": _header(response, "Last-Modified")}
+        yield from self._file_done(response.meta, body, None, validators)
 
     def on_file_error(self, failure):
         kind, message = failure_kind(failure)
