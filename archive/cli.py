@@ -268,22 +268,27 @@ def reprocess_command(db: Path, report_ids: tuple[int, ...], warc_dir: Path | No
     """
     import sqlite3
 
+    from archive.crawl import ArchiveLocked, crawl_lock
     from archive.reprocess import reprocess, summary
     from archive.store import Archive
+    from pipelines.storage import StorageError
 
     here = db.resolve().parent
     outcomes = []
     try:
-        archive = Archive(db)
-        for outcome in reprocess(archive, warc_dir or here / "warc", files_dir or here / "files", list(report_ids),
-                                 dry_run=dry_run):
-            outcomes.append(outcome)
-            if outcome.status == "skipped":
-                click.echo(f"report {outcome.report_id}: skipped, {outcome.reason}", err=True)
-            elif outcome.status == "updated":
-                click.echo(f"report {outcome.report_id}: {outcome.cells_before} -> {outcome.cells_after} table cells"
-                           + (" (dry run)" if dry_run else ""), err=True)
-        archive.close()
+        with crawl_lock(db):  # a crawl writing the same archive is not raced
+            archive = Archive(db)
+            for outcome in reprocess(archive, warc_dir or here / "warc", files_dir or here / "files",
+                                     list(report_ids), dry_run=dry_run):
+                outcomes.append(outcome)
+                if outcome.status == "skipped":
+                    click.echo(f"report {outcome.report_id}: skipped, {outcome.reason}", err=True)
+                elif outcome.status == "updated":
+                    click.echo(f"report {outcome.report_id}: {outcome.cells_before} -> {outcome.cells_after} "
+                               "table cells" + (" (dry run)" if dry_run else ""), err=True)
+            archive.close()
+    except (ArchiveLocked, StorageError) as e:
+        raise click.ClickException(str(e)) from None
     except sqlite3.OperationalError as e:  # disk full, read-only: the report being written was rolled back
         raise click.ClickException(f"cannot write the archive {db}: {e} (disk full or read-only?)") from None
     click.echo(summary(outcomes, dry_run))

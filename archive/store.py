@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import os
 from collections import Counter
 from pathlib import Path
 
@@ -52,11 +53,29 @@ def transaction(db: sqlite_utils.Database):
     db.conn.commit()
 
 
+def _create(path: Path) -> None:
+    """A new archive appears whole: its schema is built under a temporary name and renamed into place,
+    so a crawl killed while creating it leaves no file with half the tables (sqlite-utils commits
+    each table it creates, so one transaction cannot hold them)."""
+    tmp = path.with_name(f".{path.name}.new")
+    for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):  # from a creation killed before
+        leftover.unlink(missing_ok=True)
+    db = sqlite_utils.Database(tmp)
+    try:
+        schema.ensure(db)
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        db.close()
+    os.replace(tmp, path)
+
+
 class Archive:
     def __init__(self, path: str | Path):
         self.path = Path(path)
         if self.path.parent and not self.path.parent.exists():
             self.path.parent.mkdir(parents=True, exist_ok=True)
+        if not self.path.exists():
+            _create(self.path)
         self.db = sqlite_utils.Database(self.path)
         schema.ensure(self.db)
         self.counts: Counter = Counter()

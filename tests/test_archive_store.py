@@ -139,3 +139,26 @@ def test_a_page_is_stored_all_or_nothing(archive, monkeypatch):
     with pytest.raises(RuntimeError):
         archive.record_page(url="http://a.test/1", site_id="s1", status=200, fetched_at="t1", record=_record())
     assert _counts(archive) == {"reports": 0, "sightings": 0, "pages": 0}
+
+
+def test_a_new_archive_appears_whole_or_not_at_all(tmp_path, monkeypatch):
+    """Creation killed half-way (here: the schema fails after its first tables) leaves no archive file,
+    and the next start creates it whole, past the leftover temporary file."""
+    real = schema.ensure
+    made = []
+
+    def half_then_fail(db):
+        db["sites"].create({"site_id": str}, pk="site_id")
+        made.append(db.table_names())
+        raise KeyboardInterrupt  # as a kill would stop it
+
+    monkeypatch.setattr(schema, "ensure", half_then_fail)
+    path = tmp_path / "new.db"
+    with pytest.raises(KeyboardInterrupt):
+        Archive(path)
+    assert made == [["sites"]] and not path.exists()
+    monkeypatch.setattr(schema, "ensure", real)
+    archive = Archive(path)
+    assert {"sites", "reports", "sightings", "pages", "report_versions"} <= set(archive.db.table_names())
+    archive.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["new.db"]

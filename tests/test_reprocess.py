@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import resource
 import signal
@@ -143,3 +144,14 @@ def test_a_full_disk_stops_with_a_clear_error_and_leaves_whole_reports_only(arch
     again = run("reprocess", "--db", str(archive))
     assert again.returncode == 0, again.stderr
     assert readings(snapshot(archive, DERIVED)) == readings(full)
+
+
+def test_it_does_not_race_a_crawl_on_the_same_archive(archive):
+    """The crawl's lock (DB.lock, flock) is taken: held by another process, reprocess refuses and writes nothing."""
+    forget_tables(archive)
+    before = snapshot(archive)
+    with open(f"{archive}.lock", "a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        out = run("reprocess", "--db", str(archive))
+    assert out.returncode == 1 and "another crawl is running" in out.stderr
+    assert snapshot(archive) == before
