@@ -313,6 +313,8 @@ def run_worker(redis_url: str, prefix: str = "nianbao", warc_dir: str | Path | N
         pipelines.update({"pipelines.storage.StoragePipeline": None, "crawler.distributed.RedisItemSink": 900})
         extensions = dict(settings.getdict("EXTENSIONS"))
         extensions["crawler.distributed.WorkerPresence"] = 600
+        handlers = {**settings.getdict("DOWNLOAD_HANDLERS"), "http": "crawler.distributed.PacedDownloadHandler",
+                    "https": "crawler.distributed.PacedDownloadHandler"}  # one site's pace kept by all workers
         settings.setdict({
             "REDIS_URL": redis_url, "NIANBAO_REDIS_PREFIX": prefix, "NIANBAO_REDIS_CRAWL": keys.token,
             "NIANBAO_WORKER_ID": new_worker_id(), "NIANBAO_REDIS_ORPHAN_S": orphan_s,
@@ -321,7 +323,7 @@ def run_worker(redis_url: str, prefix: str = "nianbao", warc_dir: str | Path | N
             "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
             "SCHEDULER_PERSIST": True,  # the queue belongs to the crawl, not to this worker
             "SCHEDULER_QUEUE_KEY": keys.requests, "SCHEDULER_DUPEFILTER_KEY": keys.dupefilter,
-            "ITEM_PIPELINES": pipelines, "EXTENSIONS": extensions,
+            "ITEM_PIPELINES": pipelines, "EXTENSIONS": extensions, "DOWNLOAD_HANDLERS": handlers,
         }, priority="cmdline")
         # An idle engine asks the scheduler again only on its heartbeat (5 s); a shared frontier
         # refills while this worker waits, so ask every second.

@@ -32,6 +32,11 @@ Design (the coordinator is ``archive.distributed``):
   its priority queue ignores; ``MAX_IDLE_TIME_BEFORE_CLOSE``, for its RedisSpider) cannot tell
   a queue that is empty for a moment from a finished crawl while another worker still parses
   a list that will add requests. The coordinator can: it sees every worker's state.
+* **Politeness.** Scrapy's delay and per-domain concurrency hold per process, so N workers
+  would ask one site N times as often. The workers' HTTP handler spaces the requests to each host
+  across all workers: a request leaves only once its host's slot in Redis (``SET NX PX``,
+  ``NIANBAO_HOST_INTERVAL`` seconds, default ``DOWNLOAD_DELAY``) is free, so N workers ask a
+  site no more often than one process would. ``PacedDownloadHandler`` does it.
 * **Liveness.** Each worker refreshes a key with a short expiry saying busy or idle; a worker
   whose coordinator has been gone for ``NIANBAO_REDIS_ORPHAN_S`` seconds gives up. A worker
   killed mid-crawl loses the requests it had popped (scrapy-redis pops without an ack);
@@ -40,15 +45,18 @@ Design (the coordinator is ``archive.distributed``):
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import pickle
 import socket
 import time
 from collections import Counter, defaultdict
+from urllib.parse import urlsplit
 
 import redis
 from scrapy import signals
+from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.exceptions import CloseSpider, DontCloseSpider
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
@@ -249,6 +257,31 @@ class DistributedReportsSpider(ReportsSpider):
         else:
             self.coordinator_missing_since = None
         raise DontCloseSpider
+
+
+class PacedDownloadHandler(HTTP11DownloadHandler):
+    """Scrapy's HTTP handler, starting requests to one host at least ``NIANBAO_HOST_INTERVAL`` apart
+    whichever worker sends them (the shared form of ``DOWNLOAD_DELAY``, see the module docstring).
+
+    It waits in the handler, after the worker's own slot (its delay and per-site concurrency) has
+    let the request go, so nothing queued behind the wait can leave in a burst. The host's slot
+    is a Redis key that expires by itself: a worker killed while holding it blocks nobody for
+    longer than one interval. The download timeout starts after the wait."""
+
+    def __init__(self, crawler):
+        super().__init__(crawler)
+        settings = crawler.settings
+        self.interval_ms = int(1000 * settings.getfloat("NIANBAO_HOST_INTERVAL", settings.getfloat("DOWNLOAD_DELAY")))
+        self.server = connect(settings.get("REDIS_URL"))
+        self.keys = keys_from_settings(settings)
+        self.worker_id = settings.get("NIANBAO_WORKER_ID") or ""
+
+    async def download_request(self, request):
+        if self.interval_ms > 0:
+            key = f"{self.keys.ns}:pace:{urlsplit(request.url).hostname}"
+            while not self.server.set(key, self.worker_id, nx=True, px=self.interval_ms):
+                await asyncio.sleep(max(self.server.pttl(key), 1) / 1000)
+        return await super().download_request(request)
 
 
 class RedisItemSink:
