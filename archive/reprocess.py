@@ -20,7 +20,7 @@ from typing import Iterator
 
 from crawler.evidence import read_response
 from pipelines.page import is_document, process, process_document
-from pipelines.storage import kept_file
+from pipelines.storage import kept_file, read_kept
 
 from .store import Archive
 
@@ -72,10 +72,11 @@ def evidence(archive: Archive, report_id: int, warc_dir: Path, files_dir: Path) 
         if status == "fetch_failed":
             files.append({"url": file_url, "error": message})
         elif sha256:
-            kept = kept_file(files_dir, sha256)
-            if not kept.exists():
-                raise MissingEvidence(f"attachment file {sha256[:12]}… ({file_url}) is missing")
-            files.append({"url": file_url, "body": kept.read_bytes()})
+            kept = read_kept(files_dir, sha256)
+            if kept is None:
+                state = "damaged" if kept_file(files_dir, sha256).exists() else "missing"
+                raise MissingEvidence(f"attachment file {sha256[:12]}… ({file_url}) is {state}")
+            files.append({"url": file_url, "body": kept})
     sighting = db.execute("select s.list_title, sites.adcode from sightings s left join sites using (site_id) "
                           "where s.url = ?", [url]).fetchone()
     list_title, adcode = sighting if sighting else (None, None)

@@ -158,3 +158,13 @@ def test_a_page_fetched_again_asks_for_its_kept_files_conditionally(crawled, cou
     crawl(tmp_path / "sites.csv", tmp_path / "nianbao.db", "NIANBAO_REFETCH_DAYS=0")
     assert ("/nb/P0201900001.pdf", 200) in log and ("/nb/P0201900001.pdf", 304) not in log
     assert (tmp_path / "files" / first["sha256"][:2] / first["sha256"]).exists()
+
+    # Damaged kept bytes (they no longer hash to their name) do not stand in either: asked for whole, kept again.
+    kept = tmp_path / "files" / first["sha256"][:2] / first["sha256"]
+    kept.write_bytes(b"%PDF-1.4 damaged on disk")
+    del log[:]
+    crawl(tmp_path / "sites.csv", tmp_path / "nianbao.db", "NIANBAO_REFETCH_DAYS=0")
+    assert ("/nb/P0201900001.pdf", 304) in log and ("/nb/P0201900001.pdf", 200) in log
+    assert hashlib.sha256(kept.read_bytes()).hexdigest() == first["sha256"]
+    report = next(sqlite_utils.Database(tmp_path / "nianbao.db")["reports"].rows_where("url = ?", [f"{base}/nb/a2.html"]))
+    assert report["versions"] == 1 and report["content_hash"] == before["content_hash"]

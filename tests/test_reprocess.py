@@ -97,8 +97,13 @@ def test_a_report_whose_evidence_is_gone_is_skipped_and_keeps_what_it_had(archiv
     (archive.parent / "files" / sha[:2] / sha).unlink()
     out = run("reprocess", "--db", str(archive), "--report", str(file_report), "--report", "99999")
     assert out.returncode == 0, out.stderr
-    assert f"report {file_report}: skipped, attachment file {sha[:12]}" in out.stderr
+    assert f"report {file_report}: skipped, attachment file {sha[:12]}" in out.stderr and "is missing" in out.stderr
     assert "report 99999: skipped, no such report" in out.stderr
+    kept = archive.parent / "files" / sha[:2]
+    kept.mkdir(exist_ok=True)
+    (kept / sha).write_bytes(b"not the bytes it was read from")
+    out = run("reprocess", "--db", str(archive), "--report", str(file_report))
+    assert f"report {file_report}: skipped, attachment file {sha[:12]}… (" in out.stderr and "is damaged" in out.stderr
     os.rename(archive.parent / "warc" / warc_file, archive.parent / "warc-elsewhere")
     out = run("reprocess", "--db", str(archive), "--report", str(page_report))
     assert f"report {page_report}: skipped, WARC file {warc_file} is missing" in out.stderr

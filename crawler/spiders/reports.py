@@ -23,7 +23,7 @@ from crawler.items import ArticlePage, CrawlError, Listed, NotModified, Unlisted
 from pipelines.dedupe import canonical_url
 from pipelines.encoding import decode
 from pipelines.extract import file_links
-from pipelines.storage import files_dir, kept_file
+from pipelines.storage import files_dir, kept_file, read_kept
 
 
 def _read_archive(db_path: str | None, sql: str) -> list[tuple]:
@@ -300,9 +300,8 @@ class ReportsSpider(scrapy.Spider):
         url = response.meta["file_url"]
         if response.status == 304:
             known = self.known_files[url]
-            try:
-                body = kept_file(self.files_dir, known["sha256"]).read_bytes()
-            except OSError:  # gone from files/ since the request was made: ask for the bytes again
+            body = read_kept(self.files_dir, known["sha256"])
+            if body is None:  # gone from files/, or damaged there: ask for the bytes again
                 yield self._file_request(response.meta["item"], [url, *response.meta["pending"]], conditional=False)
                 return
             validators = {"etag": known["etag"], "last_modified": known["last_modified"]}
