@@ -273,13 +273,16 @@ def reprocess_command(db: Path, report_ids: tuple[int, ...], warc_dir: Path | No
     from archive.store import Archive
     from pipelines.storage import StorageError
 
-    here = db.resolve().parent
+    from crawler.evidence import warc_dir as default_warc_dir
+    from pipelines.storage import files_dir as default_files_dir
+
+    beside = {"NIANBAO_DB": str(db)}  # the crawl's own rules for where evidence lies
     outcomes = []
     try:
         with crawl_lock(db):  # a crawl writing the same archive is not raced
             archive = Archive(db)
-            for outcome in reprocess(archive, warc_dir or here / "warc", files_dir or here / "files",
-                                     list(report_ids), dry_run=dry_run):
+            for outcome in reprocess(archive, warc_dir or default_warc_dir(beside),
+                                     files_dir or default_files_dir(beside), list(report_ids), dry_run=dry_run):
                 outcomes.append(outcome)
                 if outcome.status == "skipped":
                     click.echo(f"report {outcome.report_id}: skipped, {outcome.reason}", err=True)

@@ -111,8 +111,8 @@ def _new_stats(stats: dict | None) -> tuple:
 def reprocess(archive: Archive, warc_dir: Path, files_dir: Path, report_ids: list[int] | None = None,
               dry_run: bool = False) -> Iterator[Outcome]:
     """Re-read the tables of these reports (default: all), replacing what changed; one outcome each."""
-    ids = report_ids or [r for (r,) in archive.db.execute("select id from reports order by id").fetchall()]
     known = {r for (r,) in archive.db.execute("select id from reports").fetchall()}
+    ids = report_ids or sorted(known)
     for report_id in ids:
         if report_id not in known:
             yield Outcome(report_id, "skipped", "no such report")

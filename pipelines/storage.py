@@ -57,7 +57,7 @@ def keep_file(files_dir: Path, data: bytes) -> Path:
     """
     digest = hashlib.sha256(data).hexdigest()
     path = kept_file(files_dir, digest)
-    if not path.exists() or read_kept(files_dir, digest) is None:
+    if read_kept(files_dir, digest) is None:  # not kept yet, or damaged
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{digest}.{os.getpid()}.tmp")
         tmp.write_bytes(data)
