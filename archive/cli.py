@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from archive.options import contact_option
 from crawler import samples
 
 
@@ -126,14 +127,16 @@ def samples_build(seed: int, day: int, scale: str | None, out: Path) -> None:
 @click.option("--workers", type=click.IntRange(0), default=0, show_default=True,
               help="With --redis: also start this many workers on this machine.")
 @click.option("--redis-prefix", default="nianbao", show_default=True, help="With --redis: prefix of the crawl's keys.")
+@contact_option
 def crawl_command(sites_path: Path, db: Path, allow_private: bool, refetch_days: float, verbose: bool,
-                  redis_url: str | None, workers: int, redis_prefix: str) -> None:
+                  redis_url: str | None, workers: int, redis_prefix: str, contact_url: str | None) -> None:
     """Crawl the sites of a registry into an archive (alone, or with workers sharing a Redis frontier)."""
-    _crawl(sites_path, db, allow_private, verbose, refetch_days, redis_url, workers, redis_prefix)
+    _crawl(sites_path, db, allow_private, verbose, refetch_days, redis_url, workers, redis_prefix, contact_url)
 
 
 def _crawl(sites_path: Path, db: Path, allow_private: bool, verbose: bool, refetch_days: float = 7,
-           redis_url: str | None = None, workers: int = 0, redis_prefix: str = "nianbao") -> dict:
+           redis_url: str | None = None, workers: int = 0, redis_prefix: str = "nianbao",
+           contact_url: str | None = None) -> dict:
     from archive.crawl import ArchiveLocked, run_crawl
     from crawler.registry import RegistryError
     from pipelines.storage import StorageError
@@ -141,6 +144,8 @@ def _crawl(sites_path: Path, db: Path, allow_private: bool, verbose: bool, refet
     started = time.monotonic()
     log_level = "INFO" if verbose else "WARNING"
     overrides = {"NIANBAO_REFETCH_DAYS": refetch_days}
+    if contact_url:
+        overrides["NIANBAO_CONTACT_URL"] = contact_url
     try:
         if redis_url:
             from archive.distributed import RedisUnavailable, run_distributed_crawl

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import click
 
+from archive.options import contact_option
+
 
 @click.group("sites")
 def sites_group() -> None:
@@ -39,10 +41,12 @@ def national_command(output: Path | None) -> None:
         click.echo(f"{len(rows)} rows ({summary}; {known} with a known website)", err=True)
 
 
-def _fetcher(proxy: str | None, timeout: float, allow_private: bool, pause: float):
+def _fetcher(proxy: str | None, timeout: float, allow_private: bool, pause: float, contact_url: str | None):
     from crawler.probe import Fetcher
+    from crawler.settings import USER_AGENT, user_agent
 
-    return Fetcher(proxy=proxy, timeout=timeout, allow_private=allow_private, pause=pause)
+    return Fetcher(proxy=proxy, timeout=timeout, allow_private=allow_private, pause=pause,
+                   user_agent=user_agent(contact_url) if contact_url else USER_AGENT)
 
 
 def _probe_options(f):
@@ -54,7 +58,7 @@ def _probe_options(f):
                      help="Seconds between two requests to one host.")(f)
     f = click.option("--max-hops", type=click.IntRange(0, 4), default=2, show_default=True,
                      help="Links followed from the page given towards the report column.")(f)
-    return f
+    return contact_option(f)
 
 
 @sites_group.command("check")
@@ -66,7 +70,8 @@ def _probe_options(f):
 @click.option("--concurrency", type=click.IntRange(1, 64), default=8, show_default=True, help="Sites probed at once.")
 @_probe_options
 def check_command(registry_path: Path | None, output: Path | None, only: tuple[str, ...], concurrency: int,
-                  proxy: str | None, timeout: float, allow_private: bool, pause: float, max_hops: int) -> None:
+                  proxy: str | None, timeout: float, allow_private: bool, pause: float, max_hops: int,
+                  contact_url: str | None) -> None:
     """Probe the sites of a registry: status, platform and report column, written back into the CSV."""
     from collections import Counter
 
@@ -79,7 +84,7 @@ def check_command(registry_path: Path | None, output: Path | None, only: tuple[s
         raise click.ClickException(f"{path}: no site_id column; is this a registry CSV?")
     chosen = [i for i, r in enumerate(rows) if (not only or r.get("site_id") in only)
               and ((r.get("start_urls") or "").strip() or (r.get("website") or "").strip())]
-    fetch = _fetcher(proxy, timeout, allow_private, pause)
+    fetch = _fetcher(proxy, timeout, allow_private, pause, contact_url)
     started = time.monotonic()
     try:
         checked = check_rows([rows[i] for i in chosen], fetch, concurrency=concurrency, max_hops=max_hops)
@@ -102,13 +107,13 @@ def check_command(registry_path: Path | None, output: Path | None, only: tuple[s
 @click.argument("url")
 @_probe_options
 def discover_command(url: str, proxy: str | None, timeout: float, allow_private: bool, pause: float,
-                     max_hops: int) -> None:
+                     max_hops: int, contact_url: str | None) -> None:
     """Find the annual-report column from a home page or a 信息公开 page; print JSON."""
     import json
 
     from crawler.discover import discover
 
-    fetch = _fetcher(proxy, timeout, allow_private, pause)
+    fetch = _fetcher(proxy, timeout, allow_private, pause, contact_url)
     try:
         found = discover(url, fetch, max_hops=max_hops)
     finally:

@@ -34,9 +34,9 @@ class Fetcher:
     """GET with the crawl's manners; raises ``discover.FetchFailed`` with a status name."""
 
     def __init__(self, proxy: str | None = None, timeout: float = 10.0, allow_private: bool = False,
-                 pause: float = 1.0):
+                 pause: float = 1.0, user_agent: str = USER_AGENT):
         self.client = httpx.Client(proxy=proxy, timeout=timeout, follow_redirects=False, trust_env=proxy is None,
-                                   headers={"User-Agent": USER_AGENT, "Accept-Language": "zh-CN,zh;q=0.9"})
+                                   headers={"User-Agent": user_agent, "Accept-Language": "zh-CN,zh;q=0.9"})
         self.allow_private = allow_private
         self.proxy = proxy
         self.pause = pause

@@ -9,8 +9,17 @@ BOT_NAME = "nianbao"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
 
+
+
+def user_agent(contact_url: str) -> str:
+    """Who we are and where a webmaster complains; the spider rebuilds it when only the contact is set."""
+    return f"nianbao/0.1 (archive of government information-disclosure annual reports; +{contact_url})"
+
+
+# A deployment sets its own contact (``nianbao crawl --contact``, ``-s NIANBAO_CONTACT_URL=…``);
+# a USER_AGENT set at a higher priority wins over both.
 NIANBAO_CONTACT_URL = "https://github.com/nianbao/nianbao"
-USER_AGENT = f"nianbao/0.1 (archive of government information-disclosure annual reports; +{NIANBAO_CONTACT_URL})"
+USER_AGENT = user_agent(NIANBAO_CONTACT_URL)
 ROBOTSTXT_OBEY = True
 
 CONCURRENT_REQUESTS = 16

@@ -51,6 +51,7 @@ def county_site(web1):
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):  # noqa: N802 (http.server's name)
+            AGENTS.append(self.headers.get("User-Agent"))
             if self.path not in routes:
                 log.append((self.path, 404))
                 self.send_error(404)
@@ -80,6 +81,9 @@ def county_site(web1):
     yield f"http://127.0.0.1:{server.server_port}", pdf_report, log
     server.shutdown()
     server.server_close()
+
+
+AGENTS: list[str] = []  # the User-Agent of every request the county site received
 
 
 @pytest.fixture(scope="module")
@@ -168,3 +172,14 @@ def test_a_page_fetched_again_asks_for_its_kept_files_conditionally(crawled, cou
     assert hashlib.sha256(kept.read_bytes()).hexdigest() == first["sha256"]
     report = next(sqlite_utils.Database(tmp_path / "nianbao.db")["reports"].rows_where("url = ?", [f"{base}/nb/a2.html"]))
     assert report["versions"] == 1 and report["content_hash"] == before["content_hash"]
+
+
+def test_requests_name_the_contact_the_operator_set(county_site, tmp_path):
+    base = county_site[0]
+    registry = tmp_path / "sites.csv"
+    registry.write_text("site_id,name,adcode,level,platform,start_urls\n"
+                        f"county,示例县人民政府,621102,county,generic,{base}/nb/index.html\n", encoding="utf-8")
+    del AGENTS[:]
+    crawl(registry, tmp_path / "nianbao.db", "NIANBAO_CONTACT_URL=mailto:archive@example.org")
+    assert len(AGENTS) >= 3 and set(AGENTS) == {
+        "nianbao/0.1 (archive of government information-disclosure annual reports; +mailto:archive@example.org)"}

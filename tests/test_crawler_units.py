@@ -130,3 +130,34 @@ def test_registry_reports_unreadable_csv_by_line():
     text = "site_id,name,adcode,level,platform,start_urls\n\na,甲,３６０９０２,county,auto,http://a.test/\nb,乙,,county,auto,http://b.test/,extra\n"
     sites, errors = registry.parse(text, PLATFORMS, "t.csv")
     assert sites == [] and errors[0].startswith("t.csv:3: adcode") and errors[1].startswith("t.csv:4:")
+
+
+def test_the_contact_url_setting_goes_into_the_user_agent():
+    """An operator sets only the contact (``--contact`` / ``-s NIANBAO_CONTACT_URL``); a USER_AGENT
+    set as high wins; neither set: the project's default."""
+    from scrapy.crawler import Crawler
+
+    from archive.crawl import crawl_settings
+    from crawler.settings import USER_AGENT
+    from crawler.spiders.reports import ReportsSpider
+
+    def agent(**overrides):
+        return Crawler(ReportsSpider, crawl_settings("s.csv", "a.db", overrides=overrides)).settings["USER_AGENT"]
+
+    assert agent() == USER_AGENT and "nianbao" in USER_AGENT and "+https://" in USER_AGENT
+    assert agent(NIANBAO_CONTACT_URL="https://example.org/contact").endswith("+https://example.org/contact)")
+    assert agent(NIANBAO_CONTACT_URL="https://example.org/contact", USER_AGENT="other/1") == "other/1"
+
+
+@pytest.mark.parametrize("contact", ["example.org", "https://example.org/a b", "https://example.org/\r\nX: y", "ftp://x"])
+def test_a_contact_that_is_not_a_url_is_refused_before_crawling(tmp_path, contact):
+    from click.testing import CliRunner
+
+    from archive.cli import main
+
+    sites = tmp_path / "sites.csv"
+    sites.write_text("site_id,name,adcode,level,platform,start_urls\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["crawl", "--sites", str(sites), "--db", str(tmp_path / "a.db"),
+                                       "--contact", contact])
+    assert result.exit_code == 2 and "--contact" in result.output, result.output
+    assert not (tmp_path / "a.db").exists()

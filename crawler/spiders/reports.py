@@ -20,6 +20,7 @@ from scrapy.exceptions import DontCloseSpider
 from crawler import adapters, registry
 from crawler.faults import body_problem, failure_kind
 from crawler.items import ArticlePage, CrawlError, Listed, NotModified, Unlisted
+from crawler.settings import user_agent
 from pipelines.dedupe import canonical_url
 from pipelines.encoding import decode
 from pipelines.extract import file_links
@@ -89,6 +90,14 @@ class ReportsSpider(scrapy.Spider):
         self.incomplete: set[str] = set()  # sites whose lists were not read to the end this run
         self.requested: set[str] = set()  # canonical URLs of article requests made this run
         self.vanish_checked = False
+
+    @classmethod
+    def update_settings(cls, settings):
+        """A contact URL set above the User-Agent (``-s NIANBAO_CONTACT_URL=…``) goes into the User-Agent."""
+        super().update_settings(settings)
+        priority = settings.getpriority("NIANBAO_CONTACT_URL")
+        if priority is not None and priority > (settings.getpriority("USER_AGENT") or 0):
+            settings.set("USER_AGENT", user_agent(settings["NIANBAO_CONTACT_URL"]), priority=priority)
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
