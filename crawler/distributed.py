@@ -36,7 +36,9 @@ Design (the coordinator is ``archive.distributed``):
   would ask one site N times as often. The workers' HTTP handler spaces the requests to each host
   across all workers: a request leaves only once its host's slot in Redis (``SET NX PX``,
   ``NIANBAO_HOST_INTERVAL`` seconds, default ``DOWNLOAD_DELAY``) is free, so N workers ask a
-  site no more often than one process would. ``PacedDownloadHandler`` does it.
+  site no more often than one process would, and at most ``NIANBAO_HOST_CONCURRENCY`` (default
+  ``CONCURRENT_REQUESTS_PER_DOMAIN``) of them are in flight at once across the workers (a sorted
+  set of leases per host). ``PacedDownloadHandler`` does it.
 * **Liveness.** Each worker refreshes a key with a short expiry saying busy or idle; a worker
   whose coordinator has been gone for ``NIANBAO_REDIS_ORPHAN_S`` seconds gives up. A worker
   killed mid-crawl loses the requests it had popped (scrapy-redis pops without an ack);
@@ -259,29 +261,70 @@ class DistributedReportsSpider(ReportsSpider):
         raise DontCloseSpider
 
 
+# Take a host's turn for one request, atomically, on the Redis server's clock (workers' clocks
+# may disagree). KEYS: the host's pace key, its in-flight set. ARGV: request token, lease ms,
+# concurrency limit (0: none), interval ms (0: none), worker id. Returns 0 when the request may
+# leave (it is then in flight until released or its lease ends), else the ms to wait.
+_TAKE_TURN = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local limit, interval = tonumber(ARGV[3]), tonumber(ARGV[4])
+if limit > 0 then
+  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
+  if redis.call('ZCARD', KEYS[2]) >= limit then return 50 end
+end
+if interval > 0 and not redis.call('SET', KEYS[1], ARGV[5], 'NX', 'PX', interval) then
+  return math.max(redis.call('PTTL', KEYS[1]), 1)
+end
+if limit > 0 then
+  redis.call('ZADD', KEYS[2], now + tonumber(ARGV[2]), ARGV[1])
+  redis.call('PEXPIRE', KEYS[2], tonumber(ARGV[2]))
+end
+return 0
+"""
+
+
 class PacedDownloadHandler(HTTP11DownloadHandler):
-    """Scrapy's HTTP handler, starting requests to one host at least ``NIANBAO_HOST_INTERVAL`` apart
-    whichever worker sends them (the shared form of ``DOWNLOAD_DELAY``, see the module docstring).
+    """Scrapy's HTTP handler, keeping one host's politeness across all workers: requests start at
+    least ``NIANBAO_HOST_INTERVAL`` apart (the shared ``DOWNLOAD_DELAY``) and at most
+    ``NIANBAO_HOST_CONCURRENCY`` are in flight at once (the shared ``CONCURRENT_REQUESTS_PER_DOMAIN``),
+    whichever worker sends them (see the module docstring).
 
     It waits in the handler, after the worker's own slot (its delay and per-site concurrency) has
-    let the request go, so nothing queued behind the wait can leave in a burst. The host's slot
-    is a Redis key that expires by itself: a worker killed while holding it blocks nobody for
-    longer than one interval. The download timeout starts after the wait."""
+    let the request go, so nothing queued behind the wait can leave in a burst. The host's state
+    lives in Redis and expires by itself: a worker killed mid-request holds its pace slot for one
+    interval and its in-flight place until the request's download timeout (plus a margin) has
+    passed. The download timeout starts after the wait."""
+
+    LEASE_MARGIN_S = 5
 
     def __init__(self, crawler):
         super().__init__(crawler)
         settings = crawler.settings
         self.interval_ms = int(1000 * settings.getfloat("NIANBAO_HOST_INTERVAL", settings.getfloat("DOWNLOAD_DELAY")))
+        self.concurrency = settings.getint("NIANBAO_HOST_CONCURRENCY", settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"))
+        self.timeout_s = settings.getfloat("DOWNLOAD_TIMEOUT")
         self.server = connect(settings.get("REDIS_URL"))
+        self.take_turn = self.server.register_script(_TAKE_TURN)
         self.keys = keys_from_settings(settings)
         self.worker_id = settings.get("NIANBAO_WORKER_ID") or ""
 
     async def download_request(self, request):
-        if self.interval_ms > 0:
-            key = f"{self.keys.ns}:pace:{urlsplit(request.url).hostname}"
-            while not self.server.set(key, self.worker_id, nx=True, px=self.interval_ms):
-                await asyncio.sleep(max(self.server.pttl(key), 1) / 1000)
-        return await super().download_request(request)
+        if self.interval_ms <= 0 and self.concurrency <= 0:
+            return await super().download_request(request)
+        host = urlsplit(request.url).hostname
+        inflight = f"{self.keys.ns}:inflight:{host}"
+        token = f"{self.worker_id}:{os.urandom(6).hex()}"
+        lease_ms = int(1000 * (float(request.meta.get("download_timeout") or self.timeout_s) + self.LEASE_MARGIN_S))
+        keys = [f"{self.keys.ns}:pace:{host}", inflight]
+        while wait_ms := self.take_turn(keys=keys, args=[token, lease_ms, self.concurrency, self.interval_ms,
+                                                         self.worker_id]):
+            await asyncio.sleep(wait_ms / 1000)
+        try:
+            return await super().download_request(request)
+        finally:
+            if self.concurrency > 0:
+                self.server.zrem(inflight, token)
 
 
 class RedisItemSink:

@@ -8,6 +8,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -239,6 +240,45 @@ def test_three_workers_ask_one_site_no_faster_than_one_process_may(tmp_path, red
     # 3 s / 0.25 s = 12 starts (12 measured twice), plus 2 for arrivals the loopback and the proxy
     # thread shift across the window's edges. Three workers on their own delays reached 29 and 31.
     assert busiest <= 14, busiest
+
+
+class SlowWeb(LoggedWeb):
+    """The sample web answering each request after ``delay`` seconds, noting the most requests
+    in flight at once per host (the sample server answers each request in its own thread)."""
+
+    def __init__(self, web, delay: float):
+        super().__init__(web)
+        self.delay, self.lock = delay, threading.Lock()
+        self.inflight: Counter = Counter()
+        self.most: Counter = Counter()
+
+    def respond(self, method, url, *args, **kwargs):
+        from urllib.parse import urlsplit
+
+        host = urlsplit(url).hostname
+        with self.lock:
+            self.inflight[host] += 1
+            self.most[host] = max(self.most[host], self.inflight[host])
+        try:
+            time.sleep(self.delay)
+            return super().respond(method, url, *args, **kwargs)
+        finally:
+            with self.lock:
+                self.inflight[host] -= 1
+
+
+def test_three_workers_keep_a_slow_site_at_two_requests_in_flight(tmp_path, redis_url):
+    """Scrapy keeps CONCURRENT_REQUESTS_PER_DOMAIN (2) per process; ``PacedDownloadHandler`` keeps
+    it across the workers: a site answering in 1 s never has more than 2 requests of the crawl
+    open at once, where three workers on their own limits had 4 (1 s / 0.25 s pace)."""
+    web = samples.sample_web(scale=samples.parse_scale("2:24"))
+    registry = tmp_path / "sites.csv"
+    registry.write_text(samples.registry_csv(web.world), encoding="utf-8")
+    slow = SlowWeb(web, delay=1.0)
+    with SampleServer(slow) as server:
+        _distributed(server.proxy_url, registry, tmp_path / "nianbao.db", redis_url)
+    assert len(slow.most) == 2 and sum(1 for _ in slow.arrivals) >= 2 * 24, slow.most
+    assert max(slow.most.values()) <= 2, slow.most
 
 
 def _most_within(times: list[float], seconds: float) -> int:
