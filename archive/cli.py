@@ -174,16 +174,20 @@ def _crawl(sites_path: Path, db: Path, allow_private: bool, verbose: bool, refet
 @click.option("--prefix", default="nianbao", show_default=True, help="Prefix of the crawl's keys.")
 @click.option("--warc-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Where this worker writes its WARC evidence (default: ./warc).")
+@click.option("--files-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="A copy of the archive's files/ (read only; a shared mount or a synced copy): files kept there "
+                   "are asked for conditionally, so an unchanged one costs a 304. Without it, files are fetched whole.")
 @click.option("--wait", type=click.FloatRange(0), default=600, show_default=True,
               help="Seconds to wait for a crawl to join.")
 @click.option("--verbose", is_flag=True, help="Scrapy's INFO log on stderr.")
-def worker_command(redis_url: str, prefix: str, warc_dir: Path | None, wait: float, verbose: bool) -> None:
+def worker_command(redis_url: str, prefix: str, warc_dir: Path | None, files_dir: Path | None, wait: float,
+                   verbose: bool) -> None:
     """Fetch for the crawl a `nianbao crawl --redis` coordinates, until it is done."""
     from archive.distributed import RedisUnavailable, run_worker
 
     started = time.monotonic()
     try:
-        stats = run_worker(redis_url, prefix=prefix, warc_dir=warc_dir, wait_s=wait,
+        stats = run_worker(redis_url, prefix=prefix, warc_dir=warc_dir, files_dir=files_dir, wait_s=wait,
                            log_level="INFO" if verbose else "WARNING")
     except RedisUnavailable as e:
         raise click.ClickException(str(e)) from None

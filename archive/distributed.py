@@ -1,8 +1,8 @@
 """A crawl shared by many workers: the coordinator (seeding data, the one archive writer) and the workers.
 
 ``nianbao crawl --redis URL`` runs ``Coordinator``: it takes the archive's lock as any crawl
-does, publishes in Redis what the spider reads from the archive at start (known pages and
-their validators, sites finished before) with the registry and the crawl's settings, and
+does, publishes in Redis what the spider reads from the archive at start (known pages and kept
+files with their validators, sites finished before) with the registry and the crawl's settings, and
 then is the crawl's only SQLite writer: it moves each item the workers pushed from
 ``…:items`` to ``…:processing`` (LMOVE), gives it to the same ``StoragePipeline.process_item``
 a single crawl uses, and removes it from ``…:processing`` only after that committed — so a
@@ -39,7 +39,7 @@ from scrapy.statscollectors import MemoryStatsCollector
 
 from crawler import adapters, registry
 from crawler.distributed import Keys, RedisDict, connect, new_worker_id
-from crawler.spiders.reports import finished_sites, known_articles, now
+from crawler.spiders.reports import finished_sites, known_articles, known_files, now
 
 from .crawl import crawl_lock, crawl_settings
 
@@ -121,6 +121,7 @@ class Coordinator:
             "registry": self.sites_path.read_text(encoding="utf-8"),
             "known": json.dumps(known_articles(str(self.db), site_ids)),
             "known_sites": json.dumps(sorted(finished_sites(str(self.db)))),
+            "known_files": json.dumps(known_files(str(self.db))),  # asked for conditionally by workers that see files/
             "settings": json.dumps(settings),
         })
         self.server.set(k.phase, b"crawl")
@@ -275,7 +276,8 @@ class Coordinator:
     def _start_local_worker(self) -> subprocess.Popen:
         warc = Path(self.overrides.get("NIANBAO_WARC_DIR") or self.db.resolve().parent / "warc")
         return subprocess.Popen([sys.executable, "-m", "archive.cli", "worker", "--redis", self.redis_url,
-                                 "--prefix", self.prefix, "--warc-dir", str(warc), "--wait", "60"])
+                                 "--prefix", self.prefix, "--warc-dir", str(warc), "--wait", "60",
+                                 "--files-dir", str(self.pipeline.files_dir)])
 
 
 def run_distributed_crawl(sites: str | Path, db: str | Path, redis_url: str, **options) -> dict:
@@ -284,7 +286,8 @@ def run_distributed_crawl(sites: str | Path, db: str | Path, redis_url: str, **o
         return Coordinator(sites, db, redis_url, **options).run()
 
 
-def run_worker(redis_url: str, prefix: str = "nianbao", warc_dir: str | Path | None = None, wait_s: float = 600,
+def run_worker(redis_url: str, prefix: str = "nianbao", warc_dir: str | Path | None = None,
+               files_dir: str | Path | None = None, wait_s: float = 600,
                log_level: str = "WARNING", orphan_s: float = 30) -> dict:
     """``nianbao worker``: join the current crawl on this Redis and fetch until it is done; returns Scrapy's stats."""
     from scrapy.core.engine import ExecutionEngine
@@ -319,6 +322,7 @@ def run_worker(redis_url: str, prefix: str = "nianbao", warc_dir: str | Path | N
             "REDIS_URL": redis_url, "NIANBAO_REDIS_PREFIX": prefix, "NIANBAO_REDIS_CRAWL": keys.token,
             "NIANBAO_WORKER_ID": new_worker_id(), "NIANBAO_REDIS_ORPHAN_S": orphan_s,
             "NIANBAO_WARC_DIR": str(warc_dir or Path.cwd() / "warc"),
+            "NIANBAO_FILES_DIR": str(files_dir or ""),  # read only here: the coordinator keeps the files
             "SCHEDULER": "crawler.distributed.SharedScheduler",
             "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
             "SCHEDULER_PERSIST": True,  # the queue belongs to the crawl, not to this worker

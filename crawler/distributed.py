@@ -16,8 +16,10 @@ Design (the coordinator is ``archive.distributed``):
   queue applies them to the one true archive, in one place, while shards would have to
   replay them anyway.
 * **Incremental state.** The coordinator publishes what a single crawl reads from the
-  archive at start (known pages with their validators, sites finished before, the
-  registry, the crawl's settings); workers read it from Redis, so they need no archive.
+  archive at start (known pages and kept files with their validators, sites finished
+  before, the registry, the crawl's settings); workers read it from Redis, so they need no
+  archive. A 304 for a file needs its kept bytes, so only a worker that can read ``files/``
+  (``NIANBAO_FILES_DIR``) asks for files conditionally.
   What the spider gathers during a run and reads when the lists are done (URLs listed per
   site, sites whose lists were cut short, URLs requested, detected platforms, list pages
   requested per site) lives in Redis sets and hashes, shared by all workers.
@@ -216,6 +218,9 @@ class DistributedReportsSpider(ReportsSpider):
         config = spider.redis.hgetall(keys.config)
         spider.known = json.loads(config[b"known"])
         spider.known_sites = set(json.loads(config[b"known_sites"]))
+        # Files are asked for conditionally only where a 304 can be answered: a worker that sees the
+        # archive's files/ (NIANBAO_FILES_DIR, `nianbao worker --files-dir`); others fetch them whole.
+        spider.known_files = json.loads(config.get(b"known_files", b"{}")) if settings.get("NIANBAO_FILES_DIR") else {}
         spider.listed = RedisSetsBySite(spider.redis, keys)
         spider.incomplete = RedisSet(spider.redis, keys.incomplete)
         spider.requested = RedisSet(spider.redis, keys.requested)

@@ -1,6 +1,8 @@
-"""Shared fixtures: the sample web (built once per session) and its proxy on a free port."""
+"""Shared fixtures: the sample web (built once per session), its proxy on a free port, a throw-away Redis."""
 
 from __future__ import annotations
+
+import os
 
 import pytest
 
@@ -28,6 +30,21 @@ def rows1(web1) -> list[dict]:
 @pytest.fixture(scope="session")
 def rows2(web2) -> list[dict]:
     return samples.page_rows(web2.world)
+
+
+@pytest.fixture(scope="module")
+def redis_url():
+    """A real redis-server on a free loopback port, no persistence, stopped after the module."""
+    from archive.redis_local import LocalRedis, RedisServerMissing
+
+    try:
+        server = LocalRedis()
+    except RedisServerMissing as e:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{e}: CI must install it (.ci/run)")
+        pytest.skip(str(e))
+    with server:
+        yield server.url
 
 
 @pytest.fixture(scope="session")

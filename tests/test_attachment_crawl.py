@@ -10,6 +10,7 @@ lifted for 127.0.0.1 only because the test's own server is there.
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import subprocess
 import sys
@@ -108,6 +109,13 @@ def crawl(registry: Path, db: Path, *settings: str) -> None:
     assert out.returncode == 0, out.stderr[-3000:]
 
 
+def _copy_archive(db: sqlite_utils.Database, dest: Path) -> None:
+    """The archive, its registry and its kept files, copied for a crawl that must not change the original."""
+    source = Path(db.conn.execute("pragma database_list").fetchone()[2]).parent
+    for name in ("nianbao.db", "sites.csv", "files"):
+        (shutil.copytree if (source / name).is_dir() else shutil.copy)(source / name, dest / name)
+
+
 def test_failed_files_are_recorded_with_the_page_which_is_stored(crawled):
     db, base = crawled
     files_by_url = {a["url"]: a for a in db["attachments"].rows}
@@ -136,9 +144,7 @@ def test_a_page_fetched_again_asks_for_its_kept_files_conditionally(crawled, cou
     """The page answers 200 again; its PDF answers 304 and the kept bytes stand in: the report is unchanged."""
     db, base = crawled
     _, pdf_report, log = county_site
-    source = Path(db.conn.execute("pragma database_list").fetchone()[2]).parent
-    for name in ("nianbao.db", "sites.csv", "files"):
-        (shutil.copytree if (source / name).is_dir() else shutil.copy)(source / name, tmp_path / name)
+    _copy_archive(db, tmp_path)
     pdf = f"{base}/nb/P0201900001.pdf"
     first = next(db["attachments"].rows_where("url = ?", [pdf]))
     assert first["etag"] and first["status"] == "ok"
@@ -183,3 +189,42 @@ def test_requests_name_the_contact_the_operator_set(county_site, tmp_path):
     crawl(registry, tmp_path / "nianbao.db", "NIANBAO_CONTACT_URL=mailto:archive@example.org")
     assert len(AGENTS) >= 3 and set(AGENTS) == {
         "nianbao/0.1 (archive of government information-disclosure annual reports; +mailto:archive@example.org)"}
+
+
+def test_workers_that_see_the_kept_files_ask_for_them_conditionally(crawled, county_site, tmp_path, redis_url):
+    """Distributed: a worker started with the archive's files/ (as `nianbao crawl --workers` starts them)
+    gets the 304 and the kept bytes stand in; a worker on another machine, without them, fetches the file whole.
+    Either way the report is unchanged."""
+    from archive.distributed import Coordinator
+
+    db, base = crawled
+    _, pdf_report, log = county_site
+    _copy_archive(db, tmp_path)
+    before = next(db["reports"].rows_where("url = ?", [f"{base}/nb/a2.html"]))
+    overrides = {"NIANBAO_REFETCH_DAYS": 0, "NIANBAO_ATTACHMENT_MAXSIZE": 20000,
+                 "AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0}
+
+    def night(prefix: str, local_workers: int) -> dict:
+        return Coordinator(tmp_path / "sites.csv", tmp_path / "nianbao.db", redis_url, allow_private=True,
+                           progress=False, overrides=overrides, prefix=prefix, local_workers=local_workers).run()
+
+    def report() -> dict:
+        return next(sqlite_utils.Database(tmp_path / "nianbao.db")["reports"].rows_where("url = ?", [f"{base}/nb/a2.html"]))
+
+    del log[:]
+    assert night("local", local_workers=1)["status"] == "finished"
+    assert ("/nb/a2.html", 200) in log and ("/nb/P0201900001.pdf", 304) in log
+    assert ("/nb/P0201900001.pdf", 200) not in log
+    assert (report()["versions"], report()["content_hash"]) == (1, before["content_hash"])
+    assert report()["stats_cells"] == len(pdf_report.cells)
+
+    del log[:]
+    env = {k: v for k, v in os.environ.items() if k.lower() not in ("http_proxy", "https_proxy", "redis_url")}
+    remote = subprocess.Popen([sys.executable, "-m", "archive.cli", "worker", "--redis", redis_url,
+                               "--prefix", "remote", "--wait", "60", "--warc-dir", str(tmp_path / "warc")],
+                              cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
+    assert night("remote", local_workers=0)["status"] == "finished"
+    _, err = remote.communicate(timeout=60)
+    assert remote.returncode == 0, err[-3000:]
+    assert ("/nb/P0201900001.pdf", 200) in log and ("/nb/P0201900001.pdf", 304) not in log
+    assert (report()["versions"], report()["content_hash"]) == (1, before["content_hash"])

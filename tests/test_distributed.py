@@ -22,21 +22,6 @@ ROOT = Path(__file__).resolve().parent.parent
 NIANBAO = shutil.which("nianbao", path=str(Path(sys.executable).parent)) or "nianbao"
 
 
-@pytest.fixture(scope="module")
-def redis_url():
-    """A real redis-server on a free loopback port, no persistence, stopped after the module."""
-    from archive.redis_local import LocalRedis, RedisServerMissing
-
-    try:
-        server = LocalRedis()
-    except RedisServerMissing as e:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{e}: CI must install it (.ci/run)")
-        pytest.skip(str(e))
-    with server:
-        yield server.url
-
-
 def _env(proxy: str) -> dict:
     env = {**os.environ, "http_proxy": proxy, "HTTP_PROXY": proxy}
     for name in ("no_proxy", "NO_PROXY", "REDIS_URL"):
