@@ -7,10 +7,14 @@ debug pages (``/-/messages``, ``/-/allow-debug``, ``/-/permissions``, ``/-/patte
 the data, the canned queries, ``/-/metadata``, ``/-/settings`` (the limits a reader runs
 into) and ``/-/versions`` (software versions, which the health check polls). Requests
 other than GET and HEAD answer 405: nothing here takes a write (Datasette itself would
-answer a POST to a table with a 500).
+answer a POST to a table with a 500). SQL a reader runs may not call ``pragma_database_list``,
+the one table-valued pragma Datasette allows that tells where the file lies (Datasette's own
+``PRAGMA database_list`` statement, for its database page, is not a read and still works).
 """
 
 from __future__ import annotations
+
+import sqlite3
 
 from datasette import hookimpl
 
@@ -23,6 +27,18 @@ def closed(path: str) -> bool:
     base = path.rstrip("/").split("?", 1)[0]
     base = base[:-5] if base.endswith(".json") else base
     return base in CLOSED
+
+
+def authorize(action: int, arg1, arg2, db_name, trigger) -> int:
+    """SQLite's authorizer for every served connection: no reading ``pragma_database_list``."""
+    if action == sqlite3.SQLITE_READ and arg1 == "pragma_database_list":
+        return sqlite3.SQLITE_DENY
+    return sqlite3.SQLITE_OK
+
+
+@hookimpl
+def prepare_connection(conn):
+    conn.set_authorizer(authorize)
 
 
 @hookimpl

@@ -41,7 +41,9 @@ def public_paths() -> list[str]:
     paths = ["/", "/nianbao", "/nianbao.json", "/-/metadata.json", "/-/settings.json", "/-/versions.json",
              "/nianbao/reports/1", "/nianbao/reports/1.json", "/nianbao/reports/999999", "/no-such-page",
              "/nianbao/no_such_table", f"/nianbao?sql={q('select * from no_such_table')}",
-             f"/nianbao.json?sql={q('select load_extension(1)')}", "/-/dashboards/reports"]
+             f"/nianbao.json?sql={q('select load_extension(1)')}", "/-/dashboards/reports",
+             f"/nianbao.json?sql={q('select * from pragma_database_list')}",
+             f"/nianbao?sql={q('select file from pragma_database_list()')}"]
     for table in meta["tables"]:
         paths += [f"/nianbao/{table}", f"/nianbao/{table}.json?_size=5"]
     for query, spec in meta.get("queries", {}).items():
