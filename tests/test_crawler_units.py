@@ -161,3 +161,30 @@ def test_a_contact_that_is_not_a_url_is_refused_before_crawling(tmp_path, contac
                                        "--contact", contact])
     assert result.exit_code == 2 and "--contact" in result.output, result.output
     assert not (tmp_path / "a.db").exists()
+
+
+@pytest.mark.parametrize("body, kind", [
+    (b"", "empty"),
+    (b"\x89PNG\r\n\x1a\n" + bytes(range(256)), "binary"),
+    ("<html><body><p>系统维护中，请稍后访问。</p></body></html>".encode(), "list_empty"),
+])
+def test_a_list_page_that_cannot_be_read_leaves_its_site_incomplete(tmp_path, body, kind):
+    """Such a page is a crawl error, and no known page of the site may count as having left its list
+    tonight (else a column down for maintenance would, night after night, make every report gone)."""
+    from scrapy.crawler import Crawler
+    from scrapy.http import HtmlResponse, Request
+
+    from archive.crawl import crawl_settings
+    from crawler.spiders.reports import ReportsSpider
+
+    sites = tmp_path / "sites.csv"
+    sites.write_text("site_id,name,adcode,level,platform,start_urls\ns1,甲县,,county,generic,http://a.test/list.html\n",
+                     encoding="utf-8")
+    spider = ReportsSpider.from_crawler(Crawler(ReportsSpider, crawl_settings(sites, tmp_path / "a.db")),
+                                        sites=str(sites))
+    spider.list_pages, spider.list_requested = {"s1": 0}, {"s1": 1}
+    request = Request("http://a.test/list.html", meta={"site_id": "s1", "role": "list"})
+    out = list(spider.parse_listing(HtmlResponse(request.url, body=body, request=request,
+                                                 headers={"Content-Type": "text/html; charset=utf-8"})))
+    assert [(item.kind, item.url) for item in out] == [(kind, "http://a.test/list.html")]
+    assert spider.incomplete == {"s1"}

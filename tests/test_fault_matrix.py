@@ -83,11 +83,19 @@ def crawled(tmp_path_factory, web1, rows1):
         server.broken = True
         out2 = scrapy_crawl(server.proxy_url, only_hostile, again, {**SETTINGS, "NIANBAO_REFETCH_DAYS": 0})
         assert out2.returncode == 0, out2.stderr[-3000:]
+        # The same broken night, its known pages not due: only the vanish check could ask for them.
+        # One night off the list would be enough to make a page gone.
+        outage = tmp / "outage.db"
+        shutil.copy(before, outage)
+        asked_before = len(server.hits)
+        out3 = scrapy_crawl(server.proxy_url, only_hostile, outage, {**SETTINGS, "NIANBAO_GONE_AFTER_RUNS": 1})
+        assert out3.returncode == 0, out3.stderr[-3000:]
+        outage_hits = [url for url, _ in server.hits[asked_before:]]
     server.hits = server.hits[:first_night]  # the tests below count the first crawl's requests
     conn = sqlite3.connect(db)
     conn.row_factory = sqlite3.Row
     yield {"db": db, "conn": conn, "server": server, "took": took, "stderr": out.stderr, "before": before,
-           "again": again}
+           "again": again, "outage": outage, "outage_hits": outage_hits}
     conn.close()
 
 
@@ -313,6 +321,18 @@ def test_a_broken_night_changes_nothing_archived(crawled):
         text = conn.execute("select r.text from sightings s join reports r on r.id = s.report_id where s.url = ?",
                             [case_url(name)]).fetchone()
         assert text and hostile.report_text(name)[1] in text[0], name
+
+
+def test_a_column_down_for_maintenance_leaves_its_reports_where_they_were(crawled):
+    """The list page answers a 200 notice with no links: a ``list_empty`` error, and the site's lists
+    count as unread, so none of its known pages is taken for one that left the list (asked again
+    as such, and gone after NIANBAO_GONE_AFTER_RUNS nights)."""
+    conn = sqlite3.connect(crawled["outage"])
+    assert conn.execute("select kind from crawl_errors where run_id = 2").fetchall() == [("list_empty",)]
+    assert crawled["outage_hits"] == [f"http://{hostile.HOST}/robots.txt", hostile.LIST]  # no article asked
+    query = "select url, gone_at, unlisted_runs from pages where site_id = 'hostile' order by url"
+    assert conn.execute(query).fetchall() == sqlite3.connect(crawled["before"]).execute(query).fetchall()
+    assert conn.execute("select count(*) from reports where gone_at is not null").fetchone()[0] == 0
 
 
 def test_every_case_has_a_test():

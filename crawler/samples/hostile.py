@@ -83,8 +83,11 @@ CASES = {c.name: c for c in (
     Case("variants", "one page linked under four spellings of its URL"),
     Case("robots", "a page under a path robots.txt forbids"),
 )}
-# With ``HostileServer.broken`` set, pages that gave reports answer with a fault instead: a later
-# crawl must leave their archived reports as they were.
+# With ``HostileServer.broken`` set, the column answers a maintenance notice (a 200 with no links)
+# and pages that gave reports answer with a fault instead: a later crawl must leave their
+# archived reports as they were.
+MAINTENANCE = ('<!DOCTYPE html><html><head><meta charset="utf-8"><title>系统维护</title></head><body>'
+               "<p>网站系统升级维护中，暂停访问，给您带来不便敬请谅解。</p></body></html>")
 SABOTAGE = {"charset-missing": "zero-bytes", "charset-wrong": "binary", "gbk-as-utf8": "mojibake",
             "retry-after": "server-error", "flaky": "truncated-transfer", "variants": "empty-html",
             "script-title": "not-found"}
@@ -178,6 +181,8 @@ class _HostileHandler(_Handler):
             return self._guarded(path)
         if host == TRAP_HOST:
             return self._trap(path, query)
+        if path == "/xxgk/index.html" and self.hostile.broken:  # the column down for maintenance, with a 200
+            return self._page(MAINTENANCE.encode())
         if path == "/xxgk/index.html" or path.startswith("/xxgk/list_"):
             return self._list(path)
         if path == "/private/robots.html":
@@ -377,7 +382,7 @@ class HostileServer(SampleServer):
     def __init__(self, web: SampleWeb, port: int = 0, host: str = "127.0.0.1"):
         self.hits: list[tuple[str, float]] = []
         self.stopping = threading.Event()
-        self.broken = False  # see SABOTAGE
+        self.broken = False  # the next night: see SABOTAGE and MAINTENANCE
         super().__init__(web, port, host)
         self.httpd.RequestHandlerClass = type("HostileHandler", (_HostileHandler,), {"web": web, "quiet": True,
                                                                                      "hostile": self})

@@ -178,7 +178,16 @@ class ReportsSpider(scrapy.Spider):
         self.list_requested[site_id] += 1
 
     def parse_listing(self, response):
+        """Article requests and the next list pages. A list page that cannot be read in full (no page,
+        an adapter error, no links at all, a cap reached) leaves the site's lists incomplete: then no
+        known page of the site counts as having left its list tonight (see ``on_idle``)."""
         site = self.sites[response.meta["site_id"]]
+        problem = body_problem(response.body)
+        if problem:
+            self.incomplete.add(site.site_id)
+            yield CrawlError(site_id=site.site_id, url=response.url, kind=problem[0],
+                             message=f"list page: {problem[1]}", at=now(), extra={"role": "list"})
+            return
         text = decode(response.body, response.headers.get("Content-Type", b"").decode("latin-1")).text
         name = self.platforms.get(site.site_id) or site.platform
         url = response.url
@@ -194,8 +203,15 @@ class ReportsSpider(scrapy.Spider):
             listing = adapters.get(name).parse(url, text, response.meta.get("request_body"))
         except Exception as e:  # a list page the adapter cannot read is recorded, and the crawl goes on
             self.logger.warning("[%s] cannot read list page %s: %s", site.site_id, response.url, e)
+            self.incomplete.add(site.site_id)
             yield CrawlError(site_id=site.site_id, url=response.url, kind="list_parse",
                              message=f"{name} adapter: {type(e).__name__}: {e}"[:500], at=now())
+            return
+        if not listing.links and not listing.follow:
+            self.incomplete.add(site.site_id)
+            yield CrawlError(site_id=site.site_id, url=response.url, kind="list_empty",
+                             message=f"{name} adapter found no report links and no next page: the page is broken "
+                                     "(a maintenance notice, a challenge) or its markup changed", at=now())
             return
         fresh = 0
         listed = self.listed.setdefault(site.site_id, set())
@@ -219,11 +235,13 @@ class ReportsSpider(scrapy.Spider):
         depth = response.meta.get("list_depth", 0) + 1
         for follow in listing.follow:
             if self.list_requested[site.site_id] >= self.max_list_pages:
+                self.incomplete.add(site.site_id)
                 yield CrawlError(site_id=site.site_id, url=follow.url, kind="list_cap",
                                  message=f"more than {self.max_list_pages} list pages: pagination not followed further",
                                  at=now())
                 break
             if depth > self.max_list_depth:
+                self.incomplete.add(site.site_id)
                 yield CrawlError(site_id=site.site_id, url=follow.url, kind="list_depth",
                                  message=f"a list page {depth} pages deep (NIANBAO_MAX_LIST_DEPTH "
                                          f"{self.max_list_depth}): not followed", at=now())
