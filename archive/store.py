@@ -130,10 +130,22 @@ class Archive:
         return "unchanged"
 
     def record_listed(self, url: str) -> None:
-        """A known page is still on its list (not re-fetched: not yet due)."""
+        """A known page is still on its list (not re-fetched: not yet due), or on it again: then a page
+        gone for staying off its list is back."""
         with transaction(self.db):
+            returned = self.db.execute("select 1 from pages where url = ? and unlisted_runs > 0 and gone_at is not null",
+                                       [url]).fetchone()
             self.db.execute("update pages set unlisted_runs = 0 where url = ?", [url])
+            if returned:
+                self._back(url)
         self.counts["listed"] += 1
+
+    def _back(self, url: str) -> None:
+        """A page that had been gone answers (or is listed) again: it, its sighting and its report are back."""
+        self.db.execute("update pages set gone_at = null where url = ?", [url])
+        self.db.execute("update sightings set gone_at = null where url = ?", [url])
+        self.db.execute("update reports set gone_at = null where id in (select report_id from sightings where url = ?)",
+                        [url])
 
     def record_unlisted(self, url: str, at: str, gone_after: int) -> bool:
         """A page off its list for one more run; gone once that has lasted ``gone_after`` runs."""
@@ -164,13 +176,16 @@ class Archive:
         with transaction(self.db):
             outcome, report_id = self._record(url, site_id, fetched_at, record, list_url, list_title)
             previous = next(self.db["pages"].rows_where("url = ?", [url], limit=1), None)
+            # Fetched while off its list (the vanish check asks such pages again): it answers, but a
+            # page gone for staying off its list stays gone until a list offers it again.
+            off_list = not list_url and bool((previous or {}).get("unlisted_runs"))
             page = {
                 "url": url, "site_id": site_id, "is_report": int(record.is_report),
                 "reject_reason": record.reject_reason, "reason": record.reason, "title": record.title,
                 "report_id": report_id, "content_hash": record.content_hash, "status": status,
                 "encoding": record.encoding, "encoding_problem": record.encoding_problem, "fetched_at": fetched_at,
                 "first_fetched_at": previous["first_fetched_at"] if previous else fetched_at,
-                "etag": etag, "last_modified": last_modified, "gone_at": None,
+                "etag": etag, "last_modified": last_modified, "gone_at": previous["gone_at"] if off_list else None,
                 "unlisted_runs": (previous or {}).get("unlisted_runs") or 0 if not list_url else 0,
                 "warc_file": self._warc[0], "warc_offset": self._warc[1],
             }
@@ -181,9 +196,8 @@ class Archive:
             if report_id is not None and record.is_report:
                 self._record_attachments(report_id, url, fetched_at, record.attachments)
                 self._record_stats(report_id, record.stats)
-            if report_id is not None:  # seen again: back if it had been gone
-                self.db.execute("update sightings set gone_at = null where url = ?", [url])
-                self.db.execute("update reports set gone_at = null where id = ?", [report_id])
+            if report_id is not None and not off_list:  # seen again: back if it had been gone
+                self._back(url)
         self.counts["pages"] += 1
         self.counts[outcome] += 1
         return outcome

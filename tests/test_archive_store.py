@@ -129,6 +129,31 @@ def test_unlisted_for_n_runs_is_gone_and_listing_resets_the_count(archive):
     assert archive.db["reports"].get(1)["gone_at"] == "t4"
 
 
+def test_a_page_gone_off_its_list_stays_gone_while_it_answers_and_is_back_when_listed(archive):
+    """The vanish check asks an unlisted page again each night: its 200 is no return (that undid the
+    mark at once); being offered by a list again is. A 404'd page answering again is back too."""
+    archive.record_page(url="http://a.test/1", site_id="s1", status=200, fetched_at="t1", record=_record(),
+                        list_url="http://a.test/")
+    for night in ("t2", "t3"):
+        archive.record_unlisted("http://a.test/1", night, gone_after=2)
+        archive.record_page(url="http://a.test/1", site_id="s1", status=200, fetched_at=night, record=_record())
+    gone = lambda: (archive.db["reports"].get(1)["gone_at"], archive.db["pages"].get("http://a.test/1")["gone_at"],  # noqa: E731
+                    next(archive.db["sightings"].rows)["gone_at"])
+    assert gone() == ("t3", "t3", "t3")
+    assert not archive.record_unlisted("http://a.test/1", "t4", gone_after=2)  # gone once, on t3
+    archive.record_page(url="http://a.test/1", site_id="s1", status=200, fetched_at="t4", record=_record())
+    assert gone() == ("t3", "t3", "t3")
+    archive.record_listed("http://a.test/1")
+    assert gone() == (None, None, None) and archive.db["pages"].get("http://a.test/1")["unlisted_runs"] == 0
+
+    assert archive.record_gone("http://a.test/1", "t5")  # a 404 on its list
+    archive.record_listed("http://a.test/1")
+    assert gone() == ("t5", "t5", "t5")  # still listed, but it answered 404
+    archive.record_page(url="http://a.test/1", site_id="s1", status=200, fetched_at="t6", record=_record(),
+                        list_url="http://a.test/")
+    assert gone() == (None, None, None)
+
+
 def test_a_page_is_stored_all_or_nothing(archive, monkeypatch):
     from archive import search
 
