@@ -65,6 +65,7 @@ from scrapy.exceptions import CloseSpider, DontCloseSpider
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
+from crawler.retry import retry_after_seconds
 from crawler.spiders.reports import ReportsSpider
 from pipelines.storage import StoragePipeline
 
@@ -309,6 +310,7 @@ class PacedDownloadHandler(HTTP11DownloadHandler):
         self.interval_ms = int(1000 * settings.getfloat("NIANBAO_HOST_INTERVAL", settings.getfloat("DOWNLOAD_DELAY")))
         self.concurrency = settings.getint("NIANBAO_HOST_CONCURRENCY", settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"))
         self.timeout_s = settings.getfloat("DOWNLOAD_TIMEOUT")
+        self.max_retry_after = settings.getfloat("NIANBAO_MAX_RETRY_AFTER", 120.0)
         self.server = connect(settings.get("REDIS_URL"))
         self.take_turn = self.server.register_script(_TAKE_TURN)
         self.keys = keys_from_settings(settings)
@@ -326,10 +328,23 @@ class PacedDownloadHandler(HTTP11DownloadHandler):
                                                          self.worker_id]):
             await asyncio.sleep(wait_ms / 1000)
         try:
-            return await super().download_request(request)
+            response = await super().download_request(request)
         finally:
             if self.concurrency > 0:
                 self.server.zrem(inflight, token)
+        hold_for_retry_after(self.server, keys[0], response, self.max_retry_after, self.worker_id)
+        return response
+
+
+def hold_for_retry_after(server: redis.Redis, pace_key: str, response, max_retry_after: float, holder: str) -> None:
+    """A 503/429 whose Retry-After is waited for (at most ``max_retry_after``) holds the site's shared pace
+    slot that long, so no worker sends the site anything meanwhile (``crawler.retry`` pauses only the
+    slot of the worker that got it)."""
+    if response.status not in (429, 503):
+        return
+    asked = retry_after_seconds(response.headers.get(b"Retry-After"))
+    if asked and asked <= max_retry_after:
+        server.set(pace_key, holder or "retry-after", px=int(asked * 1000))
 
 
 class RedisItemSink:

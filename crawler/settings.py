@@ -25,6 +25,12 @@ ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_DELAY = 0.25
+# Scrapy 2.19 counts a request against CONCURRENT_REQUESTS_PER_DOMAIN only once its download task
+# runs, so requests that reach a site's slot in one turn of the event loop all leave, unless the
+# slot's delay (jittered to half) outlasts that turn: with DOWNLOAD_DELAY 0, 8 of 10 requests to
+# one site were in flight at once; with 1 ms still 7 in a crawl. The spider raises a lower delay
+# to this one, which keeps the limit and costs a polite crawl nothing.
+MIN_DOWNLOAD_DELAY = 0.05
 DOWNLOAD_DELAY_JITTER = 0.5
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 0.5

@@ -266,6 +266,35 @@ def test_three_workers_keep_a_slow_site_at_two_requests_in_flight(tmp_path, redi
     assert max(slow.most.values()) <= 2, slow.most
 
 
+def test_a_retry_after_holds_the_sites_pace_slot_for_every_worker(redis_url):
+    """The worker that gets ``503, Retry-After: 2`` holds the site's shared pace slot 2 s: every
+    worker's next turn at the site (the Lua script the handler runs) waits that long. A Retry-After
+    too long to wait for (the request is given up) and a 500 hold nothing."""
+    import redis
+    from scrapy.http import Response
+
+    from crawler.distributed import _TAKE_TURN, hold_for_retry_after
+
+    server = redis.Redis.from_url(redis_url)
+    take_turn = server.register_script(_TAKE_TURN)
+    keys = ["t:pace:a.test", "t:inflight:a.test"]
+
+    def turn(token: str) -> int:  # token, lease ms, concurrency, pace interval ms, worker
+        return take_turn(keys=keys, args=[token, 35_000, 0, 250, "w2"])
+
+    def answer(status: int, retry_after: str) -> Response:
+        return Response("http://a.test/x.html", status=status, headers={"Retry-After": retry_after})
+
+    assert turn("r1") == 0
+    server.delete(keys[0])
+    hold_for_retry_after(server, keys[0], answer(503, "2"), 120, "w1")
+    assert 1500 < turn("r2") <= 2000
+    server.delete(keys[0])
+    hold_for_retry_after(server, keys[0], answer(503, "86400"), 120, "w1")
+    hold_for_retry_after(server, keys[0], answer(500, "5"), 120, "w1")
+    assert turn("r3") == 0
+
+
 def _most_within(times: list[float], seconds: float) -> int:
     times = sorted(times)
     return max(sum(1 for t in times[i:] if t - start < seconds) for i, start in enumerate(times))

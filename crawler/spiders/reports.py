@@ -20,7 +20,7 @@ from scrapy.exceptions import DontCloseSpider
 from crawler import adapters, registry
 from crawler.faults import body_problem, failure_kind
 from crawler.items import ArticlePage, CrawlError, Listed, NotModified, Unlisted
-from crawler.settings import user_agent
+from crawler.settings import MIN_DOWNLOAD_DELAY, user_agent
 from pipelines.dedupe import canonical_url
 from pipelines.encoding import decode
 from pipelines.extract import file_links
@@ -93,11 +93,15 @@ class ReportsSpider(scrapy.Spider):
 
     @classmethod
     def update_settings(cls, settings):
-        """A contact URL set above the User-Agent (``-s NIANBAO_CONTACT_URL=…``) goes into the User-Agent."""
+        """A contact URL set above the User-Agent (``-s NIANBAO_CONTACT_URL=…``) goes into the User-Agent;
+        a DOWNLOAD_DELAY of 0 becomes MIN_DOWNLOAD_DELAY (see there: else two per site is not two)."""
         super().update_settings(settings)
         priority = settings.getpriority("NIANBAO_CONTACT_URL")
         if priority is not None and priority > (settings.getpriority("USER_AGENT") or 0):
             settings.set("USER_AGENT", user_agent(settings["NIANBAO_CONTACT_URL"]), priority=priority)
+        if settings.getfloat("DOWNLOAD_DELAY") < MIN_DOWNLOAD_DELAY:  # one above the setting's own priority:
+            # ``scrapy crawl`` merges its -s settings into the crawler again after this, at equal priority
+            settings.set("DOWNLOAD_DELAY", MIN_DOWNLOAD_DELAY, priority=(settings.getpriority("DOWNLOAD_DELAY") or 0) + 1)
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
