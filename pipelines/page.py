@@ -7,6 +7,8 @@ the same.
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import asdict, dataclass
 
 from posixpath import basename
@@ -61,6 +63,27 @@ def encoding_problem(decoded: encoding.Decoded, ex: extract.Extracted) -> str | 
     return "mismatch" if decoded.mismatch else None
 
 
+NO_TEXT = "no body text could be extracted from the page"
+_OPENED = re.compile(rb"<(html|body)[\s>]", re.I)
+_CLOSED = re.compile(rb"</(html|body)\s*>", re.I)
+
+
+def page_faults(body: bytes, record: PageRecord) -> list[tuple[str, str]]:
+    """What was wrong with a page that arrived and is stored all the same, as ``crawl_errors`` kinds, so a
+    site's broken pages show in its error counts too: ``mojibake``, ``no_text`` (a 200 with an empty
+    page), ``truncated_html`` (markup that opens ``<html>``/``<body>`` and never closes either: the
+    server cut it off; what arrived is kept)."""
+    faults = []
+    if record.encoding_problem == "mojibake":
+        faults.append(("mojibake", "the text is garbled (mojibake): kept as a page, not archived as a report"))
+    if record.reject_reason == NO_TEXT:
+        faults.append(("no_text", "HTTP 200 with a page that holds no text"))
+    if _OPENED.search(body[:65536]) and not _CLOSED.search(body[-65536:]):
+        faults.append(("truncated_html", f"the markup ends without </body> or </html> after {len(body):,} bytes: "
+                                         "cut off by the server; what arrived is kept"))
+    return faults
+
+
 def decide(decoded: encoding.Decoded, ex: extract.Extracted, meta: metadata.Metadata,
            problem: str | None = None, text: str | None = None) -> classify.Decision:
     """Classify, unless the text is garbage: mojibake is recorded as such, never archived as a report."""
@@ -69,7 +92,7 @@ def decide(decoded: encoding.Decoded, ex: extract.Extracted, meta: metadata.Meta
                                         "tried utf-8 and gb18030): recorded, not archived")
     text = ex.text if text is None else text
     if not text.strip():
-        return classify.Decision(False, "no body text could be extracted from the page")
+        return classify.Decision(False, NO_TEXT)
     return classify.classify(meta.title, text, link_count=len(ex.links))
 
 

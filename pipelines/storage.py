@@ -28,6 +28,7 @@ from archive.store import Archive
 from crawler.faults import stop_crawl
 from crawler.items import ArticlePage, CrawlError, Listed, NotModified, Unlisted
 from pipelines.dedupe import canonical_url
+from pipelines.page import page_faults
 
 
 def files_dir(settings) -> Path:
@@ -157,6 +158,10 @@ class StoragePipeline:
                                                etag=item.headers.get("ETag"),
                                                last_modified=item.headers.get("Last-Modified"), warc=item.warc)
             self.per_site[item.site_id][outcome] += 1
+            for kind, message in page_faults(item.body, item.record):
+                self.archive.record_error(self.run_id, item.site_id, item.canonical_url or item.url, kind, message,
+                                         item.fetched_at)
+                self.per_site[item.site_id]["errors"] += 1
         return item
 
     def _site_row(self, site_id: str) -> dict:

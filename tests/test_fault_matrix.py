@@ -147,6 +147,7 @@ def test_mojibake_is_flagged_and_not_archived(crawled):
     row = page(crawled, case_url("mojibake"))
     assert row["encoding_problem"] == "mojibake" and row["is_report"] == 0 and row["report_id"] is None
     assert "could not be decoded" in row["reject_reason"]
+    assert errors(crawled, case_url("mojibake")) == ["mojibake"]
 
 
 def test_truncated_markup_keeps_what_arrived(crawled):
@@ -154,11 +155,13 @@ def test_truncated_markup_keeps_what_arrived(crawled):
     assert row["status"] == 200 and row["encoding_problem"] is None
     text = crawled["conn"].execute("select text from reports where id = ?", [row["report_id"]]).fetchone()
     assert text and hostile.report_text("truncated-html")[1] in text[0] and "三、" not in text[0]
+    assert errors(crawled, case_url("truncated-html")) == ["truncated_html"]
 
 
 def test_empty_page_is_stored_as_rejected(crawled):
     row = page(crawled, case_url("empty-html"))
     assert row["is_report"] == 0 and row["reject_reason"] == "no body text could be extracted from the page"
+    assert errors(crawled, case_url("empty-html")) == ["no_text"]
 
 
 CAPPED = {1, 2, 3}  # cancelled at the cap; on a loaded machine an attempt may time out first and be retried

@@ -225,3 +225,20 @@ def test_attachment_only_pages_keep_their_own_identity():
     assert a != b
     long_text = "本报告依据条例编制。" * 30
     assert identity_hash("x", long_text, []) == identity_hash("y", long_text, [])
+
+
+def test_page_faults_name_what_was_wrong_with_a_stored_page():
+    from types import SimpleNamespace
+
+    from pipelines.page import NO_TEXT, page_faults
+
+    fine = SimpleNamespace(encoding_problem=None, reject_reason=None)
+    whole = "<html><body><p>正文</p></body></html>".encode()
+    assert page_faults(whole, fine) == []
+    assert page_faults(b"<HTML><BODY><p>\xe6\xad\xa3\xe6\x96\x87</p></BODY>\n</HTML >\n<!-- cms -->", fine) == []
+    assert [k for k, _ in page_faults(whole[: whole.index(b"</p>")], fine)] == ["truncated_html"]
+    assert page_faults(b"plain text, no markup", fine) == []  # nothing opened, nothing to close
+    assert [k for k, _ in page_faults(whole, SimpleNamespace(encoding_problem="mojibake", reject_reason=None))] == \
+        ["mojibake"]
+    assert [k for k, _ in page_faults(whole, SimpleNamespace(encoding_problem=None, reject_reason=NO_TEXT))] == \
+        ["no_text"]
