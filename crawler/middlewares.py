@@ -23,11 +23,19 @@ class PrivateAddressRefused(IgnoreRequest):
     """The request's host is (or resolves to) a private or loopback address."""
 
 
+NAT64 = ipaddress.ip_network("64:ff9b::/96")  # RFC 6052: the IPv4 address is the last 32 bits
+NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")  # RFC 8215: for a network's own translators
+
+
 def _blocked(ip: ipaddress._BaseAddress) -> bool:
     """Anything not globally routable (private, loopback, link-local, 100.64/10, reserved…),
-    also when an IPv6 address carries such an IPv4 address (mapped, 6to4, Teredo)."""
+    also when an IPv6 address carries such an IPv4 address (mapped, 6to4, Teredo, NAT64), and
+    the local-use NAT64 prefix (Python counts both NAT64 prefixes as global)."""
     if isinstance(ip, ipaddress.IPv6Address):
-        embedded = [ip.ipv4_mapped, ip.sixtofour, ip.teredo[1] if ip.teredo else None]
+        if ip in NAT64_LOCAL:
+            return True
+        nat64 = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF) if ip in NAT64 else None
+        embedded = [ip.ipv4_mapped, ip.sixtofour, ip.teredo[1] if ip.teredo else None, nat64]
         if any(v4 is not None and _blocked(v4) for v4 in embedded):
             return True
     return not ip.is_global or ip.is_multicast

@@ -103,9 +103,14 @@ def test_a_stage_that_fails_marks_the_page_and_the_next_stages_skip_it():
     assert item.extracted is None
 
 
-@pytest.mark.parametrize("host", ["100.100.100.200", "[2002:7f00:1::]", "[::ffff:10.0.0.1]"])
+@pytest.mark.parametrize("host", ["100.100.100.200", "[2002:7f00:1::]", "[::ffff:10.0.0.1]", "[64:ff9b::a9fe:a9fe]",
+                                  "[64:ff9b::7f00:1]", "[64:ff9b:1::a00:1]"])
 def test_shared_and_embedded_private_addresses_are_refused(host):
     assert private_reason(host)
+
+
+def test_an_address_that_embeds_a_public_one_passes():
+    assert private_reason("[64:ff9b::808:808]") is None  # 8.8.8.8 through a NAT64 gateway
 
 
 def test_adapters_survive_hostile_list_pages():
