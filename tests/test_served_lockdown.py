@@ -93,3 +93,13 @@ def test_sql_row_and_facet_limits(ds):
     slow = "with recursive n(i) as (select 1 union all select i + 1 from n) select count(*) from n"
     response = get(ds, "/nianbao.json?_timelimit=50&sql=" + urllib.parse.quote(slow))
     assert response.status_code == 400 and "too long" in json.dumps(response.json()).lower()
+
+
+def test_no_archived_text_is_rendered_as_html(ds):
+    """datasette-render-markdown (which datasette-dashboards brings) renders any column named *_markdown
+    as HTML: a reader's query could turn a page's text into links and images. Its patterns are
+    emptied in datasette-metadata.json, so every cell is escaped text."""
+    sql = "select '**bold** ![x](http://example.org/t.png) <img src=x onerror=alert(1)>' as text_markdown"
+    html = get(ds, "/nianbao?sql=" + urllib.parse.quote(sql)).text
+    assert "**bold**" in html and "&lt;img src=x" in html
+    assert "<strong>" not in html and "<img" not in html
