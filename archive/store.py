@@ -133,10 +133,9 @@ class Archive:
         """A known page is still on its list (not re-fetched: not yet due), or on it again: then a page
         gone for staying off its list is back."""
         with transaction(self.db):
-            returned = self.db.execute("select 1 from pages where url = ? and unlisted_runs > 0 and gone_at is not null",
-                                       [url]).fetchone()
-            self.db.execute("update pages set unlisted_runs = 0 where url = ?", [url])
-            if returned:
+            reset = self.db.execute("update pages set unlisted_runs = 0 where url = ? and unlisted_runs > 0 "
+                                    "returning gone_at", [url]).fetchall()
+            if reset and reset[0][0] is not None:
                 self._back(url)
         self.counts["listed"] += 1
 

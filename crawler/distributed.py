@@ -65,7 +65,7 @@ from scrapy.exceptions import CloseSpider, DontCloseSpider
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
-from crawler.retry import retry_after_seconds
+from crawler.retry import asked_wait
 from crawler.spiders.reports import ReportsSpider
 from pipelines.storage import StoragePipeline
 
@@ -340,9 +340,7 @@ def hold_for_retry_after(server: redis.Redis, pace_key: str, response, max_retry
     """A 503/429 whose Retry-After is waited for (at most ``max_retry_after``) holds the site's shared pace
     slot that long, so no worker sends the site anything meanwhile (``crawler.retry`` pauses only the
     slot of the worker that got it)."""
-    if response.status not in (429, 503):
-        return
-    asked = retry_after_seconds(response.headers.get(b"Retry-After"))
+    asked = asked_wait(response)
     if asked and asked <= max_retry_after:
         server.set(pace_key, holder or "retry-after", px=int(asked * 1000))
 

@@ -46,6 +46,11 @@ def retry_after_seconds(value: bytes | str | None, now: dt.datetime | None = Non
     return max(0.0, (when - (now or dt.datetime.now(dt.timezone.utc))).total_seconds())
 
 
+def asked_wait(response) -> float | None:
+    """The wait a 503/429 asks for in its ``Retry-After``; None for other answers or none readable."""
+    return retry_after_seconds(response.headers.get(b"Retry-After")) if response.status in (429, 503) else None
+
+
 def pause_site(downloader, request, seconds: float) -> None:
     """Send nothing more to the request's download slot (its site) for ``seconds`` from now."""
     slot = downloader.slots.get(request.meta.get("download_slot") or downloader.get_slot_key(request))
@@ -70,16 +75,13 @@ class BackoffRetryMiddleware(RetryMiddleware):
     def _wait(self, request) -> float:
         return self.backoff * 2 ** request.meta.get("retry_times", 0)
 
-    def _asked(self, response) -> float | None:
-        return retry_after_seconds(response.headers.get(b"Retry-After")) if response.status in (429, 503) else None
-
     def _pause_before_retry(self, request, response) -> float | None:
         """How long the site is left alone before this response is retried; None when it is not retried."""
         if request.meta.get("dont_retry") or response.status not in self.retry_http_codes:
             return None
         if request.meta.get("retry_times", 0) >= request.meta.get("max_retry_times", self.max_retry_times):
             return None
-        asked = self._asked(response)
+        asked = asked_wait(response)
         if asked is not None and asked > self.max_retry_after:
             return None
         return asked if asked is not None else self._wait(request)
@@ -94,7 +96,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
     def process_response(self, request, response, spider=None):
         if request.meta.get("dont_retry") or response.status not in self.retry_http_codes:
             return response
-        asked = self._asked(response)
+        asked = asked_wait(response)
         if asked is not None and asked > self.max_retry_after:
             raise RetryGivenUp(response.status, f"HTTP {response.status} with Retry-After {asked:.0f} s, more than "
                                                 f"NIANBAO_MAX_RETRY_AFTER ({self.max_retry_after:.0f} s): not retried")

@@ -8,7 +8,6 @@ the same.
 from __future__ import annotations
 
 import re
-
 from dataclasses import asdict, dataclass
 
 from posixpath import basename

@@ -188,9 +188,7 @@ class ReportsSpider(scrapy.Spider):
         site = self.sites[response.meta["site_id"]]
         problem = body_problem(response.body)
         if problem:
-            self.incomplete.add(site.site_id)
-            yield CrawlError(site_id=site.site_id, url=response.url, kind=problem[0],
-                             message=f"list page: {problem[1]}", at=now(), extra={"role": "list"})
+            yield self._lists_unread(site.site_id, response.url, problem[0], f"list page: {problem[1]}")
             return
         text = decode(response.body, response.headers.get("Content-Type", b"").decode("latin-1")).text
         name = self.platforms.get(site.site_id) or site.platform
@@ -207,15 +205,13 @@ class ReportsSpider(scrapy.Spider):
             listing = adapters.get(name).parse(url, text, response.meta.get("request_body"))
         except Exception as e:  # a list page the adapter cannot read is recorded, and the crawl goes on
             self.logger.warning("[%s] cannot read list page %s: %s", site.site_id, response.url, e)
-            self.incomplete.add(site.site_id)
-            yield CrawlError(site_id=site.site_id, url=response.url, kind="list_parse",
-                             message=f"{name} adapter: {type(e).__name__}: {e}"[:500], at=now())
+            yield self._lists_unread(site.site_id, response.url, "list_parse",
+                                     f"{name} adapter: {type(e).__name__}: {e}"[:500])
             return
         if not listing.links and not listing.follow:
-            self.incomplete.add(site.site_id)
-            yield CrawlError(site_id=site.site_id, url=response.url, kind="list_empty",
-                             message=f"{name} adapter found no report links and no next page: the page is broken "
-                                     "(a maintenance notice, a challenge) or its markup changed", at=now())
+            yield self._lists_unread(site.site_id, response.url, "list_empty",
+                                     f"{name} adapter found no report links and no next page: the page is broken "
+                                     "(a maintenance notice, a challenge) or its markup changed")
             return
         fresh = 0
         listed = self.listed.setdefault(site.site_id, set())
@@ -239,18 +235,20 @@ class ReportsSpider(scrapy.Spider):
         depth = response.meta.get("list_depth", 0) + 1
         for follow in listing.follow:
             if self.list_requested[site.site_id] >= self.max_list_pages:
-                self.incomplete.add(site.site_id)
-                yield CrawlError(site_id=site.site_id, url=follow.url, kind="list_cap",
-                                 message=f"more than {self.max_list_pages} list pages: pagination not followed further",
-                                 at=now())
+                yield self._lists_unread(site.site_id, follow.url, "list_cap",
+                                         f"more than {self.max_list_pages} list pages: pagination not followed further")
                 break
             if depth > self.max_list_depth:
-                self.incomplete.add(site.site_id)
-                yield CrawlError(site_id=site.site_id, url=follow.url, kind="list_depth",
-                                 message=f"a list page {depth} pages deep (NIANBAO_MAX_LIST_DEPTH "
-                                         f"{self.max_list_depth}): not followed", at=now())
+                yield self._lists_unread(site.site_id, follow.url, "list_depth",
+                                         f"a list page {depth} pages deep (NIANBAO_MAX_LIST_DEPTH "
+                                         f"{self.max_list_depth}): not followed")
                 break
             yield self._list_request(site, follow.url, follow.method, follow.body, follow.headers, depth)
+
+    def _lists_unread(self, site_id: str, url: str, kind: str, message: str) -> CrawlError:
+        """A list page not read (in full): the error, and the site's lists count as incomplete tonight."""
+        self.incomplete.add(site_id)
+        return CrawlError(site_id=site_id, url=url, kind=kind, message=message, at=now(), extra={"role": "list"})
 
     def _article_request(self, site_id: str, url: str, priority: int = 0, **meta) -> scrapy.Request:
         """An article request; conditional (If-None-Match / If-Modified-Since) when the archive knows the URL."""
