@@ -25,7 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from archive.redis_local import LocalRedis
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # the test suite's throw-away Redis
+from support.local_redis import LocalRedis  # noqa: E402
 
 NIANBAO = shutil.which("nianbao", path=str(Path(sys.executable).parent)) or "nianbao"
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from archive import schema, search
+from archive.store import schema, search
 from crawler import samples
 
 

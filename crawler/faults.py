@@ -136,7 +136,7 @@ class AntiBotGuard:
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler.settings.getint("NIANBAO_BLOCKED_LIMIT", 3))
+        return cls(crawler.settings.getint("NIANBAO_BLOCKED_LIMIT"))
 
     def process_request(self, request, spider=None):
         site = request.meta.get("site_id")

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+
+from pipelines.page import PageRecord
 
 
 @dataclass
 class ArticlePage:
-    """One fetched article page, raw, plus what the list said about it; stages fill the rest."""
+    """One fetched article page, raw, with what the list said about it and the files it links.
+
+    What the spider hands ``crawler.pipelines.ReadPipeline``, which turns it into a ``PageRead``."""
 
     url: str  # final URL, after redirects
     requested_url: str
@@ -20,19 +23,30 @@ class ArticlePage:
     list_url: str | None = None
     list_title: str | None = None
     list_date: str | None = None
-    files: list[dict] = field(default_factory=list)  # linked files fetched: {"url", "body", "error"}
-    # Filled by the pipeline stages, in order.
-    decoded: Any = None  # pipelines.encoding.Decoded
-    extracted: Any = None  # pipelines.extract.Extracted
-    attachment_rows: Any = None  # pipelines.page.read_attachments: one row per linked file
-    converted: Any = None  # the parsed files (text, tables) of those rows
-    text: str | None = None  # page text plus the files' text
-    metadata: Any = None  # pipelines.metadata.Metadata
-    decision: Any = None  # pipelines.classify.Decision
-    record: Any = None  # pipelines.page.PageRecord
-    canonical_url: str | None = None
-    failure: str | None = None  # set by the stage that could not process the page
+    files: list[dict] = field(default_factory=list)  # linked files fetched: {"url", "body", "error", "etag", …}
     warc: tuple[str, int] | None = None  # (WARC file name, record offset) of the raw response
+
+
+@dataclass
+class PageRead:
+    """An article page as read: what the archive stores of it, and all it stores.
+
+    This, not the raw page or the reading's intermediates, is what a distributed worker sends its
+    coordinator. ``record`` is None when the page could not be read; ``failure`` says why."""
+
+    site_id: str
+    url: str  # canonical URL (the URL fetched, when the page could not be read)
+    status: int
+    fetched_at: str
+    record: PageRecord | None
+    list_url: str | None = None
+    list_title: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    warc: tuple[str, int] | None = None
+    files: list[bytes] = field(default_factory=list)  # bytes of the downloaded files, kept by SHA-256
+    faults: list[tuple[str, str]] = field(default_factory=list)  # (kind, message): stored, yet wrong
+    failure: str | None = None
 
 
 @dataclass

@@ -63,8 +63,8 @@ def pause_site(downloader, request, seconds: float) -> None:
 class BackoffRetryMiddleware(RetryMiddleware):
     def __init__(self, settings):
         super().__init__(settings)
-        self.backoff = settings.getfloat("NIANBAO_RETRY_BACKOFF", 2.0)
-        self.max_retry_after = settings.getfloat("NIANBAO_MAX_RETRY_AFTER", 120.0)
+        self.backoff = settings.getfloat("NIANBAO_RETRY_BACKOFF")
+        self.max_retry_after = settings.getfloat("NIANBAO_MAX_RETRY_AFTER")
 
     @classmethod
     def from_crawler(cls, crawler):

@@ -5,10 +5,60 @@ requests at a time per site, AutoThrottle on, robots.txt obeyed, a User-Agent th
 we are and where to complain, and retries for the errors that pass.
 """
 
+from __future__ import annotations
+
+from dataclasses import dataclass
+
 BOT_NAME = "nianbao"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
 
+
+@dataclass(frozen=True)
+class Setting:
+    """One of nianbao's own settings: declared here once, read everywhere else without a default."""
+
+    name: str
+    default: object
+    help: str
+    env: str | None = None  # the environment variable the command line reads it from, if any
+
+
+# nianbao's own settings: the one table (lower-case names: Scrapy loads only the upper-case ones).
+# ``nianbao settings`` prints it; docs/settings.md is made from it. Override any of them like a
+# Scrapy setting: ``-s NAME=VALUE``, or a ``nianbao crawl`` option.
+nianbao_settings = (
+    Setting("NIANBAO_DB", "nianbao.db", "The archive the crawl writes (SQLite); warc/ and files/ sit beside it."),
+    Setting("NIANBAO_SITES", None, "Path of the registry CSV (``-a sites=…``, ``nianbao crawl --sites``)."),
+    Setting("NIANBAO_CONTACT_URL", "https://github.com/nianbao/nianbao",
+            "Where webmasters reach whoever runs the crawl; goes into the User-Agent.", env="NIANBAO_CONTACT_URL"),
+    Setting("NIANBAO_ALLOW_PRIVATE", False, "Allow requests to private and loopback addresses."),
+    Setting("NIANBAO_PROGRESS", False, "Log a line per site (platform found, pages stored) on the progress log."),
+    Setting("NIANBAO_WARC_DIR", None, "Where WARC evidence is written (default: warc/ beside the archive)."),
+    Setting("NIANBAO_FILES_DIR", None, "Where downloaded files are kept by SHA-256 (default: files/ beside the archive)."),
+    Setting("NIANBAO_REFETCH_DAYS", 7, "A known page still listed is fetched again (conditionally) after this many days."),
+    Setting("NIANBAO_GONE_AFTER_RUNS", 3, "A page that answers but stays off its list this many runs is marked gone."),
+    Setting("NIANBAO_MAX_LIST_PAGES", 500, "List pages read per site: a cap against pagination and calendar traps."),
+    Setting("NIANBAO_MAX_LIST_DEPTH", 100, "List pages reached one from another: a cap against endless 下一页 chains."),
+    Setting("NIANBAO_ATTACHMENTS", True, "Fetch the files (PDF, Word, Excel, WPS, OFD) an article page links."),
+    Setting("NIANBAO_MAX_ATTACHMENTS", 5, "Files fetched per page: more links than this are recorded, not fetched."),
+    Setting("NIANBAO_ATTACHMENT_MAXSIZE", 20 * 1024 * 1024, "Bytes; a bigger file is recorded as too large."),
+    Setting("NIANBAO_RETRY_BACKOFF", 2.0, "Seconds before the first retry, doubled for each next one."),
+    Setting("NIANBAO_MAX_RETRY_AFTER", 120, "A Retry-After up to this many seconds is waited for; a longer one gives up."),
+    Setting("NIANBAO_BLOCKED_LIMIT", 3, "Anti-bot challenges (HTTP 412) from one site after which it is not asked again."),
+    Setting("REDIS_URL", None, "The Redis of a distributed crawl (``nianbao crawl --redis``, ``nianbao worker``).",
+            env="REDIS_URL"),
+    Setting("NIANBAO_REDIS_PREFIX", "nianbao", "Distributed crawl: prefix of its Redis keys."),
+    Setting("NIANBAO_REDIS_CRAWL", None, "Distributed crawl: the token of the crawl a worker joined (set by it)."),
+    Setting("NIANBAO_WORKER_ID", None, "Distributed crawl: this worker's name (set by it: host and process id)."),
+    Setting("NIANBAO_REDIS_ORPHAN_S", 30, "Distributed crawl: a worker gives up after its coordinator is gone this long."),
+    Setting("NIANBAO_HOST_INTERVAL", None, "Distributed crawl: seconds between two requests to one host across all "
+                                           "workers (default: DOWNLOAD_DELAY)."),
+    Setting("NIANBAO_HOST_CONCURRENCY", None, "Distributed crawl: requests in flight to one host across all workers "
+                                              "(default: CONCURRENT_REQUESTS_PER_DOMAIN)."),
+)
+settings_by_name = {s.name: s for s in nianbao_settings}
+globals().update({s.name: s.default for s in nianbao_settings})  # module attributes are what Scrapy loads
 
 
 def user_agent(contact_url: str) -> str:
@@ -18,8 +68,7 @@ def user_agent(contact_url: str) -> str:
 
 # A deployment sets its own contact (``nianbao crawl --contact``, ``-s NIANBAO_CONTACT_URL=…``);
 # a USER_AGENT set at a higher priority wins over both.
-NIANBAO_CONTACT_URL = "https://github.com/nianbao/nianbao"
-USER_AGENT = user_agent(NIANBAO_CONTACT_URL)
+USER_AGENT = user_agent(settings_by_name["NIANBAO_CONTACT_URL"].default)
 ROBOTSTXT_OBEY = True
 
 CONCURRENT_REQUESTS = 16
@@ -44,9 +93,6 @@ RETRY_ENABLED = True
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 REDIRECT_MAX_TIMES = 10
-NIANBAO_RETRY_BACKOFF = 2.0  # seconds before the first retry, doubled for each next one
-NIANBAO_MAX_RETRY_AFTER = 120  # a Retry-After up to this many seconds is waited for; a longer one gives up
-NIANBAO_BLOCKED_LIMIT = 3  # anti-bot challenges (HTTP 412) from one site after which it is not asked again this crawl
 
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.PrivateAddressGuard": 50,
@@ -56,31 +102,12 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.faults.RedirectLoopGuard": 650,  # sees 3xx before RedirectMiddleware (600)
 }
 EXTENSIONS = {
-    "crawler.evidence.WarcEvidence": 500,  # every response into a WARC file per crawl
+    "crawler.warc.WarcEvidence": 500,  # every response into a WARC file per crawl
 }
 ITEM_PIPELINES = {
-    "pipelines.stages.DecodeStage": 100,
-    "pipelines.stages.ExtractStage": 200,
-    "pipelines.stages.AttachmentStage": 250,
-    "pipelines.stages.MetadataStage": 300,
-    "pipelines.stages.ClassifyStage": 400,
-    "pipelines.stages.DedupeStage": 500,
-    "pipelines.storage.StoragePipeline": 900,
+    "crawler.pipelines.ReadPipeline": 100,  # an article page and its files, read by ``pipelines.page.process``
+    "crawler.pipelines.StoragePipeline": 900,  # every item into the archive (``crawler.ledger.CrawlLedger``)
 }
-
-# nianbao's own settings.
-NIANBAO_DB = "nianbao.db"
-NIANBAO_SITES = None  # path of the registry CSV (``-a sites=…`` or ``nianbao crawl --sites``)
-NIANBAO_ALLOW_PRIVATE = False
-NIANBAO_WARC_DIR = None  # default: warc/ beside the archive
-NIANBAO_REFETCH_DAYS = 7  # a known page still listed is fetched again (conditionally) after this many days
-NIANBAO_GONE_AFTER_RUNS = 3  # a page that answers but stays off its list this many runs is marked gone
-NIANBAO_MAX_LIST_PAGES = 500  # per site: a cap against pagination and calendar traps
-NIANBAO_MAX_LIST_DEPTH = 100  # list pages reached one from another: a cap against endless 下一页 chains
-NIANBAO_ATTACHMENTS = True  # fetch the files (PDF, Word, Excel, WPS) an article page links
-NIANBAO_MAX_ATTACHMENTS = 5  # per page: more links than this are recorded, not fetched
-NIANBAO_ATTACHMENT_MAXSIZE = 20 * 1024 * 1024  # bytes; a bigger file is recorded as too large
-NIANBAO_FILES_DIR = None  # where files are kept by SHA-256 (default: files/ beside the archive)
 
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"

@@ -35,7 +35,7 @@ def rows2(web2) -> list[dict]:
 @pytest.fixture(scope="module")
 def redis_url():
     """A real redis-server on a free loopback port, no persistence, stopped after the module."""
-    from archive.redis_local import LocalRedis, RedisServerMissing
+    from support.local_redis import LocalRedis, RedisServerMissing
 
     try:
         server = LocalRedis()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from archive import schema
+from archive.store import schema
 from archive.store import Archive
 from pipelines.page import PageRecord
 
@@ -155,7 +155,7 @@ def test_a_page_gone_off_its_list_stays_gone_while_it_answers_and_is_back_when_l
 
 
 def test_a_page_is_stored_all_or_nothing(archive, monkeypatch):
-    from archive import search
+    from archive.store import search
 
     def fail(*args, **kwargs):
         raise RuntimeError("disk gone")

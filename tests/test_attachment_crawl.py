@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from archive.search import search
+from archive.store.search import search
 from crawler.samples import files
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -195,7 +195,7 @@ def test_workers_that_see_the_kept_files_ask_for_them_conditionally(crawled, cou
     """Distributed: a worker started with the archive's files/ (as `nianbao crawl --workers` starts them)
     gets the 304 and the kept bytes stand in; a worker on another machine, without them, fetches the file whole.
     Either way the report is unchanged."""
-    from archive.distributed import Coordinator
+    from crawler.distributed.coordinator import Coordinator
 
     db, base = crawled
     _, pdf_report, log = county_site

@@ -91,16 +91,15 @@ def test_public_and_unresolvable_names_pass():
     assert private_reason("www.yichun.gov.test") is None  # resolved by the proxy, not here
 
 
-def test_a_stage_that_fails_marks_the_page_and_the_next_stages_skip_it():
+def test_a_page_that_cannot_be_read_is_marked_and_not_stored_as_a_page():
     from crawler.items import ArticlePage
-    from pipelines.stages import DecodeStage, ExtractStage
+    from crawler.pipelines import read_page
 
     item = ArticlePage(url="http://a.test/1", requested_url="http://a.test/1", site_id="a", status=200, headers={},
                        body=None, fetched_at="t")  # a body that is not bytes
-    DecodeStage().process_item(item)
-    assert item.failure and item.failure.startswith("DecodeStage:")
-    ExtractStage().process_item(item)
-    assert item.extracted is None
+    read = read_page(item)
+    assert read.failure and read.failure.startswith("ReadPipeline:")
+    assert read.record is None and read.url == "http://a.test/1"
 
 
 @pytest.mark.parametrize("host", ["100.100.100.200", "[2002:7f00:1::]", "[::ffff:10.0.0.1]", "[64:ff9b::a9fe:a9fe]",
@@ -142,7 +141,7 @@ def test_the_contact_url_setting_goes_into_the_user_agent():
     set as high wins; neither set: the project's default."""
     from scrapy.crawler import Crawler
 
-    from archive.crawl import crawl_settings
+    from crawler.runner import crawl_settings
     from crawler.settings import USER_AGENT
     from crawler.spiders.reports import ReportsSpider
 
@@ -179,7 +178,7 @@ def test_a_list_page_that_cannot_be_read_leaves_its_site_incomplete(tmp_path, bo
     from scrapy.crawler import Crawler
     from scrapy.http import HtmlResponse, Request
 
-    from archive.crawl import crawl_settings
+    from crawler.runner import crawl_settings
     from crawler.spiders.reports import ReportsSpider
 
     sites = tmp_path / "sites.csv"

@@ -152,8 +152,8 @@ def test_items_a_killed_coordinator_left_in_redis_are_stored_by_the_next(tmp_pat
     """At least once: an item moved to ``processing`` but never committed is applied by the next coordinator."""
     import redis
 
-    from archive.distributed import Coordinator
-    from crawler.distributed import Keys
+    from crawler.distributed.coordinator import Coordinator
+    from crawler.distributed.shared import Keys
     from crawler.items import CrawlError
 
     registry = tmp_path / "sites.csv"
@@ -179,7 +179,7 @@ def test_a_crawl_whose_seeding_worker_died_ends_with_a_clear_status(tmp_path, we
     cannot finish, so the coordinator ends it (status seeder_lost) instead of waiting forever."""
     import redis
 
-    from archive.distributed import Coordinator
+    from crawler.distributed.coordinator import Coordinator
 
     registry = tmp_path / "sites.csv"
     registry.write_text(samples.registry_csv(web1.world), encoding="utf-8")
@@ -273,7 +273,7 @@ def test_a_retry_after_holds_the_sites_pace_slot_for_every_worker(redis_url):
     import redis
     from scrapy.http import Response
 
-    from crawler.distributed import _TAKE_TURN, hold_for_retry_after
+    from crawler.distributed.worker import _TAKE_TURN, hold_for_retry_after
 
     server = redis.Redis.from_url(redis_url)
     take_turn = server.register_script(_TAKE_TURN)

@@ -1,6 +1,6 @@
 """The fault matrix: one crawl of a registry holding hostile sites and a normal sample site, one test per fault.
 
-The hostile sites (``crawler.samples.hostile``) and the sample web are served by one proxy on
+The hostile sites (``support.hostile``) and the sample web are served by one proxy on
 127.0.0.1; the crawl runs once for the module (``scrapy crawl`` with a short download
 timeout and retry backoff), then each test reads what the archive recorded for its case:
 the ``crawl_errors`` kind, or the flagged page, and how often the server was asked. Every
@@ -24,8 +24,8 @@ import pytest
 
 from archive.serve import wait_until_serving
 from crawler import samples
-from crawler.samples import hostile
-from crawler.samples.hostile import CASES, HostileServer, case_url
+from support import hostile
+from support.hostile import CASES, HostileServer, case_url
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent

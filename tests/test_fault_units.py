@@ -9,7 +9,7 @@ import pytest
 from crawler import registry
 from crawler.faults import body_problem
 from crawler.retry import retry_after_seconds
-from crawler.samples.hostile import PNG, article_html
+from support.hostile import PNG, article_html
 from pipelines.dedupe import canonical_url
 from pipelines.encoding import decode
 

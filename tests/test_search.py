@@ -9,7 +9,7 @@ import random
 
 import pytest
 
-from archive import search
+from archive.store import search
 from archive.store import Archive
 
 

@@ -11,12 +11,15 @@ fail become ``CrawlError`` items, so the archive records them and the crawl goes
 from __future__ import annotations
 
 import datetime as dt
-import sys
+import logging
 
 import scrapy
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
 
+from archive.store import snapshot
+from archive.store.files import kept_file, read_kept
+from archive.store.paths import files_dir
 from crawler import adapters, registry
 from crawler.faults import body_problem, failure_kind
 from crawler.items import ArticlePage, CrawlError, Listed, NotModified, Unlisted
@@ -24,46 +27,8 @@ from crawler.settings import MIN_DOWNLOAD_DELAY, user_agent
 from pipelines.dedupe import canonical_url
 from pipelines.encoding import decode
 from pipelines.extract import file_links
-from pipelines.storage import files_dir, kept_file, read_kept
 
-
-def _read_archive(db_path: str | None, sql: str) -> list[tuple]:
-    """Rows from the archive, opened read-only; none when it does not exist or predates the columns."""
-    import sqlite3
-    from pathlib import Path
-
-    if not db_path or not Path(db_path).exists():
-        return []
-    try:
-        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
-        try:
-            return conn.execute(sql).fetchall()
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        return []
-
-
-def known_articles(db_path: str | None, site_ids: set[str]) -> dict[str, dict]:
-    """Pages the archive already holds for these sites, with their validators (ETag, Last-Modified)."""
-    rows = _read_archive(db_path, "select url, site_id, etag, last_modified, fetched_at from pages where gone_at is null")
-    return {url: {"site_id": site, "etag": etag, "last_modified": lm, "fetched_at": fetched}
-            for url, site, etag, lm, fetched in rows if site in site_ids}
-
-
-def known_files(db_path: str | None) -> dict[str, dict]:
-    """Files the archive holds bytes of, by URL, with the validators their server sent (ETag, Last-Modified)."""
-    rows = _read_archive(db_path, "select url, sha256, etag, last_modified from attachments where sha256 is not null "
-                                  "and (etag is not null or last_modified is not null) order by fetched_at")
-    return {url: {"sha256": sha, "etag": etag, "last_modified": lm} for url, sha, etag, lm in rows}
-
-
-def finished_sites(db_path: str | None) -> set[str]:
-    """Sites that a crawl has finished before: only their lists may be cut short when nothing is new
-    (after an interrupted first crawl, the older pages of a list may never have been read)."""
-    rows = _read_archive(db_path, "select distinct s.site_id from crawl_run_sites s join crawl_runs r "
-                                  "on r.id = s.run_id where r.status = 'finished'")
-    return {r[0] for r in rows}
+progress = logging.getLogger("nianbao.progress")
 
 
 def _header(response, name: str) -> str | None:
@@ -112,17 +77,19 @@ class ReportsSpider(scrapy.Spider):
         sites, errors = registry.load(path, tuple(adapters.ADAPTERS))
         spider.sites = {s.site_id: s for s in sites}
         spider.registry_errors = errors
-        spider.max_list_pages = crawler.settings.getint("NIANBAO_MAX_LIST_PAGES", 500)
-        spider.max_list_depth = crawler.settings.getint("NIANBAO_MAX_LIST_DEPTH", 100)
-        spider.progress = crawler.settings.getbool("NIANBAO_PROGRESS", False)
-        spider.known = known_articles(crawler.settings.get("NIANBAO_DB"), set(spider.sites))
-        spider.known_sites = finished_sites(crawler.settings.get("NIANBAO_DB"))
-        spider.refetch_after = dt.timedelta(days=crawler.settings.getfloat("NIANBAO_REFETCH_DAYS", 7))
-        spider.fetch_files = crawler.settings.getbool("NIANBAO_ATTACHMENTS", True)
-        spider.max_files = crawler.settings.getint("NIANBAO_MAX_ATTACHMENTS", 5)
-        spider.max_file_size = crawler.settings.getint("NIANBAO_ATTACHMENT_MAXSIZE", 20 * 1024 * 1024)
-        spider.known_files = known_files(crawler.settings.get("NIANBAO_DB"))
-        spider.files_dir = files_dir(crawler.settings)
+        settings = crawler.settings
+        db = settings["NIANBAO_DB"]
+        spider.max_list_pages = settings.getint("NIANBAO_MAX_LIST_PAGES")
+        spider.max_list_depth = settings.getint("NIANBAO_MAX_LIST_DEPTH")
+        spider.progress = settings.getbool("NIANBAO_PROGRESS")
+        spider.known = snapshot.known_articles(db, set(spider.sites))
+        spider.known_sites = snapshot.finished_sites(db)
+        spider.refetch_after = dt.timedelta(days=settings.getfloat("NIANBAO_REFETCH_DAYS"))
+        spider.fetch_files = settings.getbool("NIANBAO_ATTACHMENTS")
+        spider.max_files = settings.getint("NIANBAO_MAX_ATTACHMENTS")
+        spider.max_file_size = settings.getint("NIANBAO_ATTACHMENT_MAXSIZE")
+        spider.known_files = snapshot.known_files(db)
+        spider.files_dir = files_dir(db, settings["NIANBAO_FILES_DIR"])
         crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
         return spider
 
@@ -199,7 +166,7 @@ class ReportsSpider(scrapy.Spider):
             name = adapters.detect(url, text).NAME
         self.platforms.setdefault(site.site_id, name)
         if self.progress and self.list_pages[site.site_id] == 0:
-            print(f"[{site.site_id}] {site.name}: {name} column {response.url}", file=sys.stderr, flush=True)
+            progress.info("[%s] %s: %s column %s", site.site_id, site.name, name, response.url)
         self.list_pages[site.site_id] += 1
         try:
             listing = adapters.get(name).parse(url, text, response.meta.get("request_body"))

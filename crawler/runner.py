@@ -7,16 +7,14 @@ Scrapy's HttpProxyMiddleware reads. One crawl per process: Twisted's reactor can
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
-import os
 from pathlib import Path
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.utils.project import get_project_settings
 
+from archive.store import StorageError
+from archive.store.lock import crawl_lock
 from crawler.spiders.reports import ReportsSpider
-from pipelines.storage import StorageError
 
 
 def crawl_settings(sites: str | Path, db: str | Path, allow_private: bool = False, progress: bool = True,
@@ -27,31 +25,6 @@ def crawl_settings(sites: str | Path, db: str | Path, allow_private: bool = Fals
     settings.setdict({"NIANBAO_SITES": str(sites), "NIANBAO_DB": str(db), "NIANBAO_ALLOW_PRIVATE": allow_private,
                       "NIANBAO_PROGRESS": progress, "LOG_LEVEL": log_level, **(overrides or {})}, priority="cmdline")
     return settings
-
-
-class ArchiveLocked(RuntimeError):
-    """Another crawl is writing to this archive."""
-
-
-@contextlib.contextmanager
-def crawl_lock(db: str | Path):
-    """An exclusive lock on ``DB.lock`` for the crawl's lifetime; the kernel drops it if we are killed."""
-    path = Path(f"{db}.lock")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        f = open(path, "a+")
-    except OSError as e:
-        raise StorageError(f"cannot write the lock file beside the archive: {e}") from None
-    with f:
-        try:
-            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise ArchiveLocked(f"another crawl is running on {db} (lock {path}); not starting a second") from None
-        f.seek(0)
-        f.truncate()
-        f.write(f"{os.getpid()}\n")
-        f.flush()
-        yield
 
 
 def run_crawl(sites: str | Path, db: str | Path, allow_private: bool = False, progress: bool = True,

@@ -28,8 +28,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import parse_qs, urlsplit
 
-from .server import SampleServer, _Handler
-from .web import SampleWeb
+from crawler.samples.server import SampleServer, _Handler
+from crawler.samples.web import SampleWeb
 
 HOST = "hostile.gov.test"
 TRAP_HOST = "trap.gov.test"

@@ -2,7 +2,7 @@
 
 Registered through the ``datasette`` entry point in pyproject.toml. ``filters_from_request``
 turns ``?_search=…`` on the reports table (page, ``.json``, ``.csv``, ``_stream=on``, facets
-and sorting alike) into the exact filter of ``archive.search.where_clause``; Datasette's own
+and sorting alike) into the exact filter of ``archive.store.search.where_clause``; Datasette's own
 search stays off because it would escape the query as one phrase over an index it cannot read.
 ``prepare_connection`` adds ``nianbao_match(q)``, ``nianbao_needs_check(q)``,
 ``nianbao_contains(text, q)`` and ``nianbao_snippet(text, q)`` for the canned queries.
@@ -13,7 +13,7 @@ from __future__ import annotations
 from datasette import hookimpl
 from datasette.filters import FilterArguments
 
-from . import search
+from archive.store import search
 
 
 @hookimpl
@@ -35,7 +35,7 @@ def _match(query):
 
 
 def _needs_check(query):
-    """1 when a term of the query is not exactly found by the index alone (see archive.search)."""
+    """1 when a term of the query is not exactly found by the index alone (see archive.store.search)."""
     return int(search.needs_check(query or ""))
 
 

@@ -22,6 +22,10 @@ from pipelines import checks
 from . import schema, search
 
 
+class StorageError(RuntimeError):
+    """The archive (or what is written beside it) cannot be written: disk full, read-only, I/O error."""
+
+
 def utcnow() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
@@ -265,7 +269,7 @@ class Archive:
                                                                         "text", "etag", "last_modified")}})
 
     def replace_stats(self, report_id: int, stats: dict | None) -> None:
-        """A stored report's tables read again (``archive.reprocess``): its cells, stats_* and checks."""
+        """A stored report's tables read again (``archive.store.reprocess``): its cells, stats_* and checks."""
         with transaction(self.db):
             self._record_stats(report_id, stats)
 

@@ -22,18 +22,12 @@ from pathlib import Path
 
 from scrapy import signals
 
+from archive.store.paths import warc_dir
 from crawler.faults import stop_crawl
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 _DROP = {"content-encoding", "content-length", "transfer-encoding"}
-
-
-def warc_dir(settings) -> Path:
-    configured = settings.get("NIANBAO_WARC_DIR")
-    if configured:
-        return Path(configured)
-    return Path(settings.get("NIANBAO_DB") or "nianbao.db").resolve().parent / "warc"
 
 
 class WarcEvidence:
@@ -48,7 +42,7 @@ class WarcEvidence:
 
     @classmethod
     def from_crawler(cls, crawler):
-        ext = cls(warc_dir(crawler.settings))
+        ext = cls(warc_dir(crawler.settings["NIANBAO_DB"], crawler.settings["NIANBAO_WARC_DIR"]))
         ext.crawler = crawler
         crawler.signals.connect(ext.open, signal=signals.spider_opened)
         crawler.signals.connect(ext.close, signal=signals.spider_closed)
@@ -114,20 +108,3 @@ def _reason(status: int) -> str:
         return HTTPStatus(status).phrase
     except ValueError:
         return "Unknown"
-
-
-def read_payload(path: Path, offset: int) -> tuple[str, bytes]:
-    """The target URI and the body of the record at ``offset`` (a response, or a revisit's original)."""
-    target, _, body = read_response(path, offset)
-    return target, body
-
-
-def read_response(path: Path, offset: int) -> tuple[str, str | None, bytes]:
-    """The target URI, the Content-Type the server sent and the body of the record at ``offset``."""
-    from warcio.archiveiterator import ArchiveIterator
-
-    with open(path, "rb") as f:
-        f.seek(offset)
-        record = next(iter(ArchiveIterator(f)))
-        content_type = record.http_headers.get_header("Content-Type") if record.http_headers else None
-        return record.rec_headers.get_header("WARC-Target-URI"), content_type, record.content_stream().read()

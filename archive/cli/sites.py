@@ -1,7 +1,6 @@
 """``nianbao sites …``: the national registry, probing sites and discovering report columns.
 
-Kept apart from ``archive.cli`` so that the registry tools grow without touching the crawl
-commands; ``archive.cli`` adds this group to ``nianbao``.
+Kept apart from the crawl commands so that the registry tools grow without touching them.
 """
 
 from __future__ import annotations
@@ -11,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from archive.options import contact_option
+from .options import contact_option
 
 
 @click.group("sites")
@@ -121,3 +120,6 @@ def discover_command(url: str, proxy: str | None, timeout: float, allow_private:
     click.echo(json.dumps(found.as_dict(), ensure_ascii=False, indent=2))
     if found.error:
         raise click.ClickException(found.error)
+
+
+COMMANDS = [sites_group]

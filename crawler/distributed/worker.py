@@ -1,50 +1,9 @@
 """The worker side of a distributed crawl: the ``reports`` spider sharing one frontier in Redis.
 
-Design (the coordinator is ``archive.distributed``):
-
-* **Frontier.** scrapy-redis holds the scheduler queue (a sorted set, so priorities keep
-  working) and the dupefilter (a set of fingerprints), so every worker pops from the same
-  queue and no URL is scheduled twice, whichever worker found it. We use scrapy-redis
-  because it is the maintained Scrapy extension for exactly this; only the counting of
-  queue activity (``SharedScheduler``) is ours.
-* **One writer.** Workers never open the archive. After the pure pipeline stages they push
-  the very item ``StoragePipeline`` would have received (pickled, as scrapy-redis pickles
-  requests) to a Redis list; the coordinator feeds each one to ``StoragePipeline.process_item``,
-  so whatever storage does per item — today's tables and tomorrow's — happens unchanged, in
-  one SQLite writer. We chose a queue over per-worker shards merged later because the
-  archive's decisions (new, sighting, changed, gone) depend on what it already holds: a
-  queue applies them to the one true archive, in one place, while shards would have to
-  replay them anyway.
-* **Incremental state.** The coordinator publishes what a single crawl reads from the
-  archive at start (known pages and kept files with their validators, sites finished
-  before, the registry, the crawl's settings); workers read it from Redis, so they need no
-  archive. A 304 for a file needs its kept bytes, so only a worker that can read ``files/``
-  (``NIANBAO_FILES_DIR``) asks for files conditionally.
-  What the spider gathers during a run and reads when the lists are done (URLs listed per
-  site, sites whose lists were cut short, URLs requested, detected platforms, list pages
-  requested per site) lives in Redis sets and hashes, shared by all workers.
-* **Phases.** The first worker to take the seed lock yields the start requests. When the
-  coordinator sees the frontier quiet (queue and item list empty, every worker idle, no
-  queue activity for a few seconds) it asks for the *vanish check*: one idle worker (a
-  lock) asks again for the known pages missing from completely read lists, exactly as the
-  single-process spider does on its first idle. When the frontier is quiet again the
-  coordinator says *done*; workers close and send their counts (requests and bytes per
-  site), which the coordinator adds to the run.
-* **Ending.** scrapy-redis' own idle settings (``SCHEDULER_IDLE_BEFORE_CLOSE``, a blocking pop
-  its priority queue ignores; ``MAX_IDLE_TIME_BEFORE_CLOSE``, for its RedisSpider) cannot tell
-  a queue that is empty for a moment from a finished crawl while another worker still parses
-  a list that will add requests. The coordinator can: it sees every worker's state.
-* **Politeness.** Scrapy's delay and per-domain concurrency hold per process, so N workers
-  would ask one site N times as often. The workers' HTTP handler spaces the requests to each host
-  across all workers: a request leaves only once its host's slot in Redis (``SET NX PX``,
-  ``NIANBAO_HOST_INTERVAL`` seconds, default ``DOWNLOAD_DELAY``) is free, so N workers ask a
-  site no more often than one process would, and at most ``NIANBAO_HOST_CONCURRENCY`` (default
-  ``CONCURRENT_REQUESTS_PER_DOMAIN``) of them are in flight at once across the workers (a sorted
-  set of leases per host). ``PacedDownloadHandler`` does it.
-* **Liveness.** Each worker refreshes a key with a short expiry saying busy or idle; a worker
-  whose coordinator has been gone for ``NIANBAO_REDIS_ORPHAN_S`` seconds gives up. A worker
-  killed mid-crawl loses the requests it had popped (scrapy-redis pops without an ack);
-  they are found again on the next crawl, because their list pages are read every night.
+``nianbao worker --redis URL`` (``run_worker``) joins the current crawl on that Redis, on this
+machine or any other, and runs ``DistributedReportsSpider`` until the coordinator says done.
+Workers need no archive, only the registry's hosts and the Redis. The design is in the
+package's docstring (``crawler.distributed``).
 """
 
 from __future__ import annotations
@@ -53,9 +12,9 @@ import asyncio
 import json
 import os
 import pickle
-import socket
+import tempfile
 import time
-from collections import Counter, defaultdict
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import redis
@@ -65,109 +24,13 @@ from scrapy.exceptions import CloseSpider, DontCloseSpider
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
+from crawler.ledger import SiteCounts
 from crawler.retry import asked_wait
+from crawler.runner import crawl_settings
 from crawler.spiders.reports import ReportsSpider
-from pipelines.storage import StoragePipeline
 
-
-class Keys:
-    """The Redis keys of one distributed crawl, all under ``PREFIX:TOKEN:``."""
-
-    def __init__(self, prefix: str, token: str):
-        self.prefix, self.token = prefix, token
-        ns = f"{prefix}:{token}"
-        self.ns = ns
-        for name in ("config", "requests", "dupefilter", "items", "processing", "activity", "seed_lock", "seeded",
-                     "phase", "vanish_lock", "done", "coordinator", "workers", "incomplete", "requested",
-                     "platforms", "list_requests"):
-            setattr(self, name, f"{ns}:{name}")
-
-    @staticmethod
-    def current(prefix: str) -> str:
-        """The key naming the crawl workers should join."""
-        return f"{prefix}:current"
-
-    def listed(self, site_id: str) -> str:
-        return f"{self.ns}:listed:{site_id}"
-
-    def worker(self, worker_id: str) -> str:
-        return f"{self.ns}:worker:{worker_id}"
-
-
-def keys_from_settings(settings) -> Keys:
-    return Keys(settings.get("NIANBAO_REDIS_PREFIX", "nianbao"), settings.get("NIANBAO_REDIS_CRAWL"))
-
-
-def connect(url: str) -> redis.Redis:
-    return redis.Redis.from_url(url, socket_connect_timeout=10, health_check_interval=30)
-
-
-# -- the run's shared state, with the interfaces of the spider's local sets and dicts ------------
-
-class RedisSet:
-    """A Redis set used where the spider uses a ``set``: ``add`` and ``in``."""
-
-    def __init__(self, server: redis.Redis, key: str):
-        self.server, self.key = server, key
-
-    def add(self, member: str) -> None:
-        self.server.sadd(self.key, member)
-
-    def __contains__(self, member: str) -> bool:
-        return bool(self.server.sismember(self.key, member))
-
-    def snapshot(self) -> set[str]:
-        return {m.decode() for m in self.server.smembers(self.key)}
-
-
-class RedisSetsBySite:
-    """``spider.listed`` (site -> set of URLs): one Redis set per site."""
-
-    def __init__(self, server: redis.Redis, keys: Keys):
-        self.server, self.keys = server, keys
-
-    def setdefault(self, site_id: str, default=None) -> RedisSet:
-        return RedisSet(self.server, self.keys.listed(site_id))
-
-    get = setdefault
-
-    def snapshot(self, site_ids) -> dict[str, set[str]]:
-        return {s: RedisSet(self.server, self.keys.listed(s)).snapshot() for s in site_ids}
-
-
-class RedisDict:
-    """``spider.platforms`` (site -> adapter): the first worker to detect a site's platform decides
-    it for all (HSETNX), so a later list page (a JSON or XML endpoint) is never fingerprinted anew."""
-
-    def __init__(self, server: redis.Redis, key: str):
-        self.server, self.key = server, key
-
-    def get(self, field: str, default=None):
-        value = self.server.hget(self.key, field)
-        return value.decode() if value is not None else default
-
-    def setdefault(self, field: str, value: str) -> str:
-        self.server.hsetnx(self.key, field, value)
-        return self.get(field)
-
-    def items(self):
-        return [(k.decode(), v.decode()) for k, v in self.server.hgetall(self.key).items()]
-
-
-class RedisCounts:
-    """``spider.list_requested`` (site -> list requests made): a Redis hash, incremented atomically."""
-
-    def __init__(self, server: redis.Redis, key: str):
-        self.server, self.key = server, key
-
-    def __getitem__(self, field: str) -> int:
-        return int(self.server.hget(self.key, field) or 0)
-
-    def __setitem__(self, field: str, value: int) -> None:
-        self.server.hset(self.key, field, value)
-
-    def incr(self, field: str) -> int:
-        return self.server.hincrby(self.key, field, 1)
+from .shared import (Keys, RedisCounts, RedisDict, RedisSet, RedisSetsBySite, RedisUnavailable, connect,
+                     keys_from_settings, new_worker_id, ping)
 
 
 # -- Scrapy components -------------------------------------------------------------------------
@@ -214,7 +77,7 @@ class DistributedReportsSpider(ReportsSpider):
         spider.redis = connect(settings.get("REDIS_URL"))
         spider.keys = keys = keys_from_settings(settings)
         spider.worker_id = settings.get("NIANBAO_WORKER_ID")
-        spider.orphan_after = settings.getfloat("NIANBAO_REDIS_ORPHAN_S", 30)
+        spider.orphan_after = settings.getfloat("NIANBAO_REDIS_ORPHAN_S")
         spider.coordinator_missing_since = None
         config = spider.redis.hgetall(keys.config)
         spider.known = json.loads(config[b"known"])
@@ -307,10 +170,12 @@ class PacedDownloadHandler(HTTP11DownloadHandler):
     def __init__(self, crawler):
         super().__init__(crawler)
         settings = crawler.settings
-        self.interval_ms = int(1000 * settings.getfloat("NIANBAO_HOST_INTERVAL", settings.getfloat("DOWNLOAD_DELAY")))
-        self.concurrency = settings.getint("NIANBAO_HOST_CONCURRENCY", settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"))
+        # Unset, they are the single crawl's own: DOWNLOAD_DELAY and CONCURRENT_REQUESTS_PER_DOMAIN.
+        interval, concurrency = settings.get("NIANBAO_HOST_INTERVAL"), settings.get("NIANBAO_HOST_CONCURRENCY")
+        self.interval_ms = int(1000 * float(settings.getfloat("DOWNLOAD_DELAY") if interval is None else interval))
+        self.concurrency = int(settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") if concurrency is None else concurrency)
         self.timeout_s = settings.getfloat("DOWNLOAD_TIMEOUT")
-        self.max_retry_after = settings.getfloat("NIANBAO_MAX_RETRY_AFTER", 120.0)
+        self.max_retry_after = settings.getfloat("NIANBAO_MAX_RETRY_AFTER")
         self.server = connect(settings.get("REDIS_URL"))
         self.take_turn = self.server.register_script(_TAKE_TURN)
         self.keys = keys_from_settings(settings)
@@ -364,8 +229,8 @@ class RedisItemSink:
 
 
 class WorkerPresence:
-    """Tells the coordinator this worker is alive and whether it is busy; counts, per site, what
-    ``StoragePipeline.response_received`` counts in a single crawl, and sends it when closing."""
+    """Tells the coordinator this worker is alive and whether it is busy; counts its responses per site
+    (``crawler.ledger.SiteCounts``, as a single crawl does) and sends them when closing."""
 
     HEARTBEAT_S = 0.5
     TTL_MS = 10_000
@@ -375,9 +240,7 @@ class WorkerPresence:
         self.server = connect(crawler.settings.get("REDIS_URL"))
         self.keys = keys_from_settings(crawler.settings)
         self.worker_id = crawler.settings.get("NIANBAO_WORKER_ID")
-        self.per_site: dict[str, Counter] = defaultdict(Counter)
-        self.first_seen: dict[str, float] = {}
-        self.last_seen: dict[str, float] = {}
+        self.counts = SiteCounts()
         self.loop = task.LoopingCall(self.beat)
 
     @classmethod
@@ -397,15 +260,14 @@ class WorkerPresence:
         busy = engine is None or not engine.spider_is_idle()
         self.server.set(self.keys.worker(self.worker_id), b"busy" if busy else b"idle", px=self.TTL_MS)
 
-    # Counted by the very code a single crawl's StoragePipeline runs (it reads only these attributes).
-    response_received = StoragePipeline.response_received
+    def response_received(self, response, request, spider=None):
+        self.counts.response(request.meta.get("site_id"), len(response.body))
 
     def closed(self, spider=None, reason=None):
         if self.loop.running:
             self.loop.stop()
         stats = self.crawler.stats
-        message = {"worker": self.worker_id, "reason": reason, "per_site": {k: dict(v) for k, v in self.per_site.items()},
-                   "first_seen": self.first_seen, "last_seen": self.last_seen,
+        message = {"worker": self.worker_id, "reason": reason, **self.counts.as_message(),
                    "requests": stats.get_value("downloader/request_count", 0) or 0,
                    "peak_rss_kb": _peak_rss_kb()}
         self.server.pipeline().lpush(self.keys.items, pickle.dumps(("worker", message), protocol=5)) \
@@ -418,5 +280,53 @@ def _peak_rss_kb() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
-def new_worker_id() -> str:
-    return f"{socket.gethostname()}-{os.getpid()}"
+def run_worker(redis_url: str, prefix: str = "nianbao", warc_dir: str | Path | None = None,
+               files_dir: str | Path | None = None, wait_s: float = 600,
+               log_level: str = "WARNING", orphan_s: float | None = None) -> dict:
+    """``nianbao worker``: join the current crawl on this Redis and fetch until it is done; returns Scrapy's stats."""
+    from scrapy.core.engine import ExecutionEngine
+    from scrapy.crawler import CrawlerProcess
+
+    server = ping(redis_url)
+    deadline = time.monotonic() + wait_s
+    while True:
+        token = server.get(Keys.current(prefix))
+        if token and server.exists(Keys(prefix, token.decode()).config):
+            break
+        if time.monotonic() > deadline:
+            raise RedisUnavailable(f"no crawl to join on {redis_url} (prefix {prefix!r}) after {wait_s:.0f}s")
+        time.sleep(0.5)
+    keys = Keys(prefix, token.decode())
+    config = server.hgetall(keys.config)
+    with tempfile.TemporaryDirectory() as tmp:
+        sites = Path(tmp) / "sites.csv"
+        sites.write_bytes(config[b"registry"])
+        published = json.loads(config[b"settings"])
+        settings = crawl_settings(sites, "", allow_private=published.pop("NIANBAO_ALLOW_PRIVATE", False),
+                                  progress=False, log_level=log_level, overrides=published)
+        pipelines = dict(settings.getdict("ITEM_PIPELINES"))
+        pipelines.update({"crawler.pipelines.StoragePipeline": None, "crawler.distributed.worker.RedisItemSink": 900})
+        extensions = dict(settings.getdict("EXTENSIONS"))
+        extensions["crawler.distributed.worker.WorkerPresence"] = 600
+        handlers = {**settings.getdict("DOWNLOAD_HANDLERS"), "http": "crawler.distributed.worker.PacedDownloadHandler",
+                    "https": "crawler.distributed.worker.PacedDownloadHandler"}  # one site's pace kept by all workers
+        settings.setdict({
+            "REDIS_URL": redis_url, "NIANBAO_REDIS_PREFIX": prefix, "NIANBAO_REDIS_CRAWL": keys.token,
+            "NIANBAO_WORKER_ID": new_worker_id(),
+            **({"NIANBAO_REDIS_ORPHAN_S": orphan_s} if orphan_s is not None else {}),
+            "NIANBAO_WARC_DIR": str(warc_dir or Path.cwd() / "warc"),
+            "NIANBAO_FILES_DIR": str(files_dir or ""),  # read only here: the coordinator keeps the files
+            "SCHEDULER": "crawler.distributed.worker.SharedScheduler",
+            "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
+            "SCHEDULER_PERSIST": True,  # the queue belongs to the crawl, not to this worker
+            "SCHEDULER_QUEUE_KEY": keys.requests, "SCHEDULER_DUPEFILTER_KEY": keys.dupefilter,
+            "ITEM_PIPELINES": pipelines, "EXTENSIONS": extensions, "DOWNLOAD_HANDLERS": handlers,
+        }, priority="cmdline")
+        # An idle engine asks the scheduler again only on its heartbeat (5 s); a shared frontier
+        # refills while this worker waits, so ask every second.
+        ExecutionEngine._SLOT_HEARTBEAT_INTERVAL = 1.0
+        process = CrawlerProcess(settings)
+        crawler = process.create_crawler(DistributedReportsSpider)
+        process.crawl(crawler, sites=str(sites))
+        process.start()
+        return crawler.stats.get_stats()

@@ -8,13 +8,16 @@ stable for the people who script against them.
 from __future__ import annotations
 
 import json
+import logging
 import os
 from pathlib import Path
 
 from datasette.app import Datasette
 from datasette.database import Database
 
-METADATA = Path(__file__).resolve().parent.parent / "datasette-metadata.json"
+# datasette-metadata.json lives at the top of the checkout, where Datasette users look for it; the
+# package holds a link to it, which a wheel ships as a copy (package data).
+METADATA = Path(__file__).parent / "datasette-metadata.json"
 TEMPLATES = Path(__file__).resolve().parent / "templates"  # row-nianbao-reports.html: the report page
 DB_NAME = "nianbao"
 SETTINGS = {"sql_time_limit_ms": 3000, "max_returned_rows": 1000, "facet_time_limit_ms": 500,
@@ -64,7 +67,7 @@ def serve(db_path: str | Path, port: int = 8001, host: str = "127.0.0.1", worker
     import uvicorn
 
     app(db_path)  # fail here, with a clear message, if the archive is missing
-    print(f"serving {db_path} at http://{host}:{port}/{DB_NAME}", flush=True)
+    logging.getLogger("nianbao.progress").info("serving %s at http://%s:%s/%s", db_path, host, port, DB_NAME)
     if workers == 1:
         uvicorn.run(app(db_path).app(), host=host, port=port, log_level="warning")
         return

@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from crawler.evidence import read_response
 from pipelines.page import is_document, process, process_document
-from pipelines.storage import kept_file, read_kept
 
-from .store import Archive
+from .archive import Archive
+from .evidence import read_response
+from .files import kept_file, read_kept
 
 
 class MissingEvidence(Exception):

@@ -12,11 +12,11 @@ Between two runs of text (at punctuation, spaces, digits) the index holds a boun
 so a phrase cannot match across them: for a term that is one run of Han characters the index
 alone is exact, and the ``instr()`` check — reading every matching 5,000-character text, the
 cost of a search's row count under load — is left out. ``INDEX_FORMAT`` (``PRAGMA
-user_version``) tells an archive indexed before this, which ``archive.schema`` re-indexes.
+user_version``) tells an archive indexed before this, which ``archive.store.schema`` re-indexes.
 
 The index is the FTS5 table ``report_search`` (rowid = ``reports.id``), deliberately *not*
 named ``reports_fts`` so Datasette does not auto-detect it and escape ``_search`` as one
-phrase; the ``archive.plugin`` hooks turn ``_search`` into this query instead.
+phrase; the ``archive.serve.plugin`` hooks turn ``_search`` into this query instead.
 """
 
 from __future__ import annotations

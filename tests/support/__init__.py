@@ -1,0 +1,1 @@
+"""Test-only code: the hostile web of the fault matrix, a throw-away Redis server."""
