@@ -76,8 +76,12 @@ def main() -> None:
         env.pop("NO_PROXY", None)
         nianbao = shutil.which("nianbao", path=str(Path(sys.executable).parent)) or "nianbao"
         started = time.perf_counter()
-        crawl = subprocess.Popen([nianbao, "crawl", "--sites", str(registry), "--db", str(db)], env=env,
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        crawl = subprocess.Popen(
+            [nianbao, "crawl", "--sites", str(registry), "--db", str(db)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         samples_mb: list[tuple[float, float]] = []
         high_water = 0.0
         while crawl.poll() is None:
@@ -95,19 +99,25 @@ def main() -> None:
         errors = conn.execute("select kind, count(*) from crawl_errors group by kind order by 2 desc").fetchall()
         stored = {url for (url,) in conn.execute("select url from pages")}
         conn.close()
-    print(f"scale {args.scale}: {articles} article pages served; the crawl stored {pages[0]} pages in "
-          f"{pages[1]} requests, {elapsed:.0f}s, exit status {crawl.returncode}")
+    print(
+        f"scale {args.scale}: {articles} article pages served; the crawl stored {pages[0]} pages in "
+        f"{pages[1]} requests, {elapsed:.0f}s, exit status {crawl.returncode}"
+    )
     print("crawl errors by kind:", ", ".join(f"{kind} {n}" for kind, n in errors) or "none")
     reports, unlisted, lost = unstored(web, stored)
     kinds = ", ".join(f"{k} {n}" for k, n in Counter(r["other_kind"] for r in unlisted).most_common())
-    print(f"served but not stored: {len(reports)} reports (should be 0), {len(lost)} look-alikes a list offered "
-          f"(should be 0), {len(unlisted)} look-alikes no list page offered, by design ({kinds or 'none'})")
+    print(
+        f"served but not stored: {len(reports)} reports (should be 0), {len(lost)} look-alikes a list offered "
+        f"(should be 0), {len(unlisted)} look-alikes no list page offered, by design ({kinds or 'none'})"
+    )
     quarters = [samples_mb[int(len(samples_mb) * q / 4)] for q in range(1, 4)] if samples_mb else []
     growth = ", ".join(f"{t:.0f}s {mb:.0f} MB" for t, mb in quarters)
     top = max(samples_mb, key=lambda s: s[1]) if samples_mb else (0, 0)
-    print(f"peak RSS of the crawl process (VmHWM): {high_water:.0f} MB (target < {TARGET_MB} MB); sampled every "
-          f"{SAMPLE_EVERY:g} s: {growth}; highest sample {top[1]:.0f} MB at {top[0]:.0f}s "
-          f"(ru_maxrss {fork_peak:.0f} MB, inflated by the fork from this process)")
+    print(
+        f"peak RSS of the crawl process (VmHWM): {high_water:.0f} MB (target < {TARGET_MB} MB); sampled every "
+        f"{SAMPLE_EVERY:g} s: {growth}; highest sample {top[1]:.0f} MB at {top[0]:.0f}s "
+        f"(ru_maxrss {fork_peak:.0f} MB, inflated by the fork from this process)"
+    )
 
 
 if __name__ == "__main__":

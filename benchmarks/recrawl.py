@@ -28,11 +28,17 @@ def crawl(proxy: str, registry: Path, db: Path) -> tuple[float, int, int]:
     env.pop("no_proxy", None)
     nianbao = shutil.which("nianbao", path=str(Path(sys.executable).parent)) or "nianbao"
     started = time.perf_counter()
-    subprocess.run([nianbao, "crawl", "--sites", str(registry), "--db", str(db)], env=env, check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [nianbao, "crawl", "--sites", str(registry), "--db", str(db)],
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     elapsed = time.perf_counter() - started
-    requests, pages = sqlite3.connect(db).execute(
-        "select requests, pages from crawl_runs order by id desc limit 1").fetchone()
+    requests, pages = (
+        sqlite3.connect(db).execute("select requests, pages from crawl_runs order by id desc limit 1").fetchone()
+    )
     return elapsed, requests, pages
 
 

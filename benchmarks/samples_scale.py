@@ -32,10 +32,12 @@ def main() -> None:
             web.respond("GET", url)
         t3 = time.perf_counter()
         per_page = (t3 - t2) / len(sample)
-        print(f"scale {size}: {len(world.sites)} sites, {len(articles)} articles, {len(rows)} URLs | "
-              f"build {t1 - t0:.2f}s, manifest {t2 - t1:.2f}s, "
-              f"render {per_page * 1000:.2f} ms/page (all pages ~{per_page * len(articles):.0f}s) | "
-              f"generate total {t2 - t0:.2f}s (target < 60s for 1000 sites)")
+        print(
+            f"scale {size}: {len(world.sites)} sites, {len(articles)} articles, {len(rows)} URLs | "
+            f"build {t1 - t0:.2f}s, manifest {t2 - t1:.2f}s, "
+            f"render {per_page * 1000:.2f} ms/page (all pages ~{per_page * len(articles):.0f}s) | "
+            f"generate total {t2 - t0:.2f}s (target < 60s for 1000 sites)"
+        )
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # the test suite's throw-away Redis
-from support.local_redis import LocalRedis  # noqa: E402
+from support.local_redis import LocalRedis
 
 NIANBAO = shutil.which("nianbao", path=str(Path(sys.executable).parent)) or "nianbao"
 
@@ -39,14 +39,21 @@ def _wait(proc: subprocess.Popen) -> tuple[int, tuple[int, float]]:
 
 
 def _run_stats(db: Path) -> tuple[int, int, int]:
-    return sqlite3.connect(db).execute(
-        "select requests, pages, reports_new + sightings_new from crawl_runs order by id desc limit 1").fetchone()
+    return (
+        sqlite3.connect(db)
+        .execute("select requests, pages, reports_new + sightings_new from crawl_runs order by id desc limit 1")
+        .fetchone()
+    )
 
 
 def single(env: dict, registry: Path, db: Path) -> dict:
     started = time.perf_counter()
-    proc = subprocess.Popen([NIANBAO, "crawl", "--sites", str(registry), "--db", str(db)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [NIANBAO, "crawl", "--sites", str(registry), "--db", str(db)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     code, rss = _wait(proc)
     elapsed = time.perf_counter() - started
     assert code == 0, f"single-process crawl exited {code}"
@@ -56,12 +63,21 @@ def single(env: dict, registry: Path, db: Path) -> dict:
 def distributed(env: dict, registry: Path, db: Path, workers: int) -> dict:
     with LocalRedis() as redis:
         started = time.perf_counter()
-        coordinator = subprocess.Popen([NIANBAO, "crawl", "--sites", str(registry), "--db", str(db),
-                                        "--redis", redis.url], env=env, stdout=subprocess.DEVNULL,
-                                       stderr=subprocess.DEVNULL)
-        procs = [subprocess.Popen([NIANBAO, "worker", "--redis", redis.url, "--warc-dir", str(db.parent / "warc")],
-                                  env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                 for _ in range(workers)]
+        coordinator = subprocess.Popen(
+            [NIANBAO, "crawl", "--sites", str(registry), "--db", str(db), "--redis", redis.url],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        procs = [
+            subprocess.Popen(
+                [NIANBAO, "worker", "--redis", redis.url, "--warc-dir", str(db.parent / "warc")],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            for _ in range(workers)
+        ]
         rss = {}
         for i, p in enumerate(procs):
             code, rss[f"worker {i + 1}"] = _wait(p)
@@ -80,13 +96,21 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         registry = tmp / "sites.csv"
-        registry.write_text(subprocess.run([NIANBAO, "samples", "registry", "--scale", args.scale], check=True,
-                                           capture_output=True, text=True).stdout, encoding="utf-8")
+        registry.write_text(
+            subprocess.run(
+                [NIANBAO, "samples", "registry", "--scale", args.scale], check=True, capture_output=True, text=True
+            ).stdout,
+            encoding="utf-8",
+        )
         results = {}
         for mode in ("single", "distributed"):
             # A proxy of its own for each crawl, so its CPU time is that crawl's.
-            serve = subprocess.Popen([NIANBAO, "samples", "serve", "--scale", args.scale, "--port", "0"],
-                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+            serve = subprocess.Popen(
+                [NIANBAO, "samples", "serve", "--scale", args.scale, "--port", "0"],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                text=True,
+            )
             try:
                 proxy = serve.stdout.readline().split("proxy:", 1)[1].strip()
                 env = {**os.environ, "http_proxy": proxy, "HTTP_PROXY": proxy}
@@ -94,8 +118,9 @@ def main() -> None:
                     env.pop(name, None)
                 (tmp / mode).mkdir()
                 db = tmp / mode / "nianbao.db"
-                results[mode] = single(env, registry, db) if mode == "single" else \
-                    distributed(env, registry, db, args.workers)
+                results[mode] = (
+                    single(env, registry, db) if mode == "single" else distributed(env, registry, db, args.workers)
+                )
             finally:
                 serve.terminate()
                 _, proxy_usage = _wait(serve)
@@ -104,14 +129,19 @@ def main() -> None:
     for mode, r in results.items():
         requests, pages, reports = r["run"]
         label = "1 process" if mode == "single" else f"{args.workers} workers + coordinator"
-        print(f"{label}: {pages} pages ({reports} report sightings), {requests} requests in {r['elapsed']:.1f}s = "
-              f"{pages / r['elapsed']:.1f} pages/s; peak RSS "
-              + ", ".join(f"{name} {kb / 1024:.0f} MB" for name, (kb, _) in r["rss"].items())
-              + "; CPU " + ", ".join(f"{name} {cpu:.0f}s" for name, (_, cpu) in r["rss"].items()))
+        print(
+            f"{label}: {pages} pages ({reports} report sightings), {requests} requests in {r['elapsed']:.1f}s = "
+            f"{pages / r['elapsed']:.1f} pages/s; peak RSS "
+            + ", ".join(f"{name} {kb / 1024:.0f} MB" for name, (kb, _) in r["rss"].items())
+            + "; CPU "
+            + ", ".join(f"{name} {cpu:.0f}s" for name, (_, cpu) in r["rss"].items())
+        )
     one, many = results["single"], results["distributed"]
     same = one["run"][1:] == many["run"][1:]
-    print(f"speed-up {one['elapsed'] / many['elapsed']:.2f}x with {args.workers} workers "
-          f"(pages and reports {'the same' if same else 'DIFFER'} in both archives)")
+    print(
+        f"speed-up {one['elapsed'] / many['elapsed']:.2f}x with {args.workers} workers "
+        f"(pages and reports {'the same' if same else 'DIFFER'} in both archives)"
+    )
 
 
 if __name__ == "__main__":

@@ -40,8 +40,15 @@ def build(path: Path, n: int, chars: int, pool: list[str]) -> float:
             p = rng.choice(pool)
             parts.append(p)
             size += len(p)
-        rows.append({"id": i, "title": f"示例县{i}年政府信息公开工作年度报告", "text": "\n".join(parts)[:chars],
-                     "content_hash": f"h{i}", "report_year": 2008 + i % 17})
+        rows.append(
+            {
+                "id": i,
+                "title": f"示例县{i}年政府信息公开工作年度报告",
+                "text": "\n".join(parts)[:chars],
+                "content_hash": f"h{i}",
+                "report_year": 2008 + i % 17,
+            }
+        )
     db["reports"].insert_all(rows, batch_size=2000)
     started = time.perf_counter()
     search.rebuild(db)
@@ -76,25 +83,28 @@ def main() -> None:
             for _ in range(args.queries):
                 text = rng.choice(pool)
                 start = rng.randrange(0, max(1, len(text) - length))
-                query = text[start:start + length]
+                query = text[start : start + length]
                 if len(query.strip()) < length:
                     continue
                 where, params = search.where_clause(query)
                 top_s, _ = timed(db, f"select id from reports where {where} limit 20", params, repeat=3)
                 all_s, found = timed(db, f"select id from reports where {where}", params)
-                like_s, expected = timed(db, "select id from reports where title like :q or text like :q",
-                                         {"q": f"%{query}%"})
+                like_s, expected = timed(
+                    db, "select id from reports where title like :q or text like :q", {"q": f"%{query}%"}
+                )
                 mismatches += found != expected
                 ours.append(top_s * 1000)
                 ours_all.append(all_s * 1000)
                 scan.append(like_s * 1000)
             p95 = sorted(ours)[max(0, int(len(ours) * 0.95) - 1)]
             scan_p50 = statistics.median(scan)
-            print(f"{length}-char queries (n={len(ours)}): search top-20 median {statistics.median(ours):.2f} ms, "
-                  f"p95 {p95:.2f} ms | full result set median {statistics.median(ours_all):.1f} ms | "
-                  f"LIKE scan median {scan_p50:.0f} ms, p95 {sorted(scan)[max(0, int(len(scan) * 0.95) - 1)]:.0f} ms | "
-                  f"speed-up (scan/search top-20, medians) {scan_p50 / max(statistics.median(ours), 1e-6):.0f}x | "
-                  f"result sets differing: {mismatches}")
+            print(
+                f"{length}-char queries (n={len(ours)}): search top-20 median {statistics.median(ours):.2f} ms, "
+                f"p95 {p95:.2f} ms | full result set median {statistics.median(ours_all):.1f} ms | "
+                f"LIKE scan median {scan_p50:.0f} ms, p95 {sorted(scan)[max(0, int(len(scan) * 0.95) - 1)]:.0f} ms | "
+                f"speed-up (scan/search top-20, medians) {scan_p50 / max(statistics.median(ours), 1e-6):.0f}x | "
+                f"result sets differing: {mismatches}"
+            )
 
 
 if __name__ == "__main__":

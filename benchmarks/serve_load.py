@@ -30,10 +30,9 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from search_speed import build, paragraphs  # noqa: E402
+from search_speed import build, paragraphs
 
-from archive.serve import wait_until_serving  # noqa: E402
-
+from archive.serve import wait_until_serving
 
 HAN_WORD = re.compile(r"[\u4e00-\u9fff]{2,4}")
 
@@ -79,7 +78,7 @@ def main() -> None:
         text = rng.choice(pool)
         size = rng.choice((2, 3, 4))
         start = rng.randrange(0, max(1, len(text) - size))
-        word = text[start:start + size]
+        word = text[start : start + size]
         if HAN_WORD.fullmatch(word):
             terms.append(word if rng.random() < 0.9 or not terms else f"{word} {rng.choice(terms)}")
     with tempfile.TemporaryDirectory() as tmp:
@@ -89,9 +88,12 @@ def main() -> None:
         port = free_port()
         nianbao = shutil.which("nianbao", path=str(Path(sys.executable).parent)) or "nianbao"
         env = {k: v for k, v in os.environ.items() if k.lower() not in ("http_proxy", "https_proxy")}
-        server = subprocess.Popen([nianbao, "serve", "--db", str(db), "--port", str(port),
-                                   "--workers", str(args.workers)], env=env,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        server = subprocess.Popen(
+            [nianbao, "serve", "--db", str(db), "--port", str(port), "--workers", str(args.workers)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         base = f"http://127.0.0.1:{port}"
         opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
         if not wait_until_serving(base):
@@ -130,15 +132,21 @@ def main() -> None:
         server.terminate()
         server.wait(timeout=10)
     p95 = percentile(latencies, 0.95)
-    print(f"{args.reports} reports, {args.workers} server processes, {args.clients} clients x {args.seconds:.0f}s "
-          f"(100 ms pause): "
-          f"{len(latencies)} requests served, {len(errors)} errors, "
-          f"p50 {statistics.median(latencies) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms (target: 0 errors, p95 < 1000 ms)")
+    print(
+        f"{args.reports} reports, {args.workers} server processes, {args.clients} clients x {args.seconds:.0f}s "
+        f"(100 ms pause): "
+        f"{len(latencies)} requests served, {len(errors)} errors, "
+        f"p50 {statistics.median(latencies) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms (target: 0 errors, p95 < 1000 ms)"
+    )
     for kind, values in sorted(by_kind.items()):
-        print(f"  {kind:7} {len(values):5} served, p50 {statistics.median(values) * 1000:6.0f} ms, "
-              f"p95 {percentile(values, 0.95) * 1000:6.0f} ms")
-    print(f"  (load average of the machine after the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; "
-          "the latencies are only as good as the cores the server got)")
+        print(
+            f"  {kind:7} {len(values):5} served, p50 {statistics.median(values) * 1000:6.0f} ms, "
+            f"p95 {percentile(values, 0.95) * 1000:6.0f} ms"
+        )
+    print(
+        f"  (load average of the machine after the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; "
+        "the latencies are only as good as the cores the server got)"
+    )
     for e in errors[:5]:
         print("  error:", e)
 

@@ -11,8 +11,8 @@ through ``crawler.probe``.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 from urllib.parse import urljoin, urlsplit
 
 from crawler import adapters
@@ -75,9 +75,17 @@ class Discovery:
     error: str | None = None
 
     def as_dict(self) -> dict:
-        return {"start": self.start, "column": self.column, "column_text": self.column_text, "score": self.score,
-                "platform": self.platform, "fingerprints": self.fingerprints, "visited": self.visited,
-                "candidates": [c.__dict__ for c in self.candidates[:8]], "error": self.error}
+        return {
+            "start": self.start,
+            "column": self.column,
+            "column_text": self.column_text,
+            "score": self.score,
+            "platform": self.platform,
+            "fingerprints": self.fingerprints,
+            "visited": self.visited,
+            "candidates": [c.__dict__ for c in self.candidates[:8]],
+            "error": self.error,
+        }
 
 
 def score_link(text: str, href: str) -> tuple[str, int] | None:

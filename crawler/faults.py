@@ -14,12 +14,24 @@ from __future__ import annotations
 from collections import Counter
 from urllib.parse import urljoin
 
-from scrapy.exceptions import (CannotResolveHostError, DownloadCancelledError, DownloadConnectionRefusedError,
-                               DownloadTimeoutError, IgnoreRequest, ResponseDataLossError)
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadCancelledError,
+    DownloadConnectionRefusedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    ResponseDataLossError,
+)
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.python import binary_is_text
-from twisted.internet.error import (ConnectionDone, ConnectionLost, ConnectionRefusedError, DNSLookupError,
-                                    TCPTimedOutError, TimeoutError)
+from twisted.internet.error import (
+    ConnectionDone,
+    ConnectionLost,
+    ConnectionRefusedError,
+    DNSLookupError,
+    TCPTimedOutError,
+    TimeoutError,
+)
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
 from crawler.middlewares import PrivateAddressRefused
@@ -93,9 +105,16 @@ def failure_kind(failure) -> tuple[str, str]:
 
 
 # File signatures of what government sites serve by mistake as pages: attachments and images.
-SIGNATURES = {b"%PDF-": "a PDF file", b"PK\x03\x04": "a ZIP/Office file", b"\xd0\xcf\x11\xe0": "an old Office file",
-              b"Rar!": "a RAR archive", b"7z\xbc\xaf": "a 7-Zip archive", b"\x89PNG": "a PNG image",
-              b"GIF8": "a GIF image", b"\xff\xd8\xff": "a JPEG image"}
+SIGNATURES = {
+    b"%PDF-": "a PDF file",
+    b"PK\x03\x04": "a ZIP/Office file",
+    b"\xd0\xcf\x11\xe0": "an old Office file",
+    b"Rar!": "a RAR archive",
+    b"7z\xbc\xaf": "a 7-Zip archive",
+    b"\x89PNG": "a PNG image",
+    b"GIF8": "a GIF image",
+    b"\xff\xd8\xff": "a JPEG image",
+}
 
 
 def body_problem(body: bytes) -> tuple[str, str] | None:
@@ -104,8 +123,11 @@ def body_problem(body: bytes) -> tuple[str, str] | None:
         return "empty", f"HTTP 200 with {'no body' if not body else 'only white space'}"
     head = body[:4096]
     what = next((name for magic, name in SIGNATURES.items() if head.startswith(magic)), None)
-    if what is None and not head.startswith((b"\xff\xfe", b"\xfe\xff")) and (
-            b"\x00" in head or not binary_is_text(head)):  # Scrapy's test: control characters other than white space
+    if (
+        what is None
+        and not head.startswith((b"\xff\xfe", b"\xfe\xff"))
+        and (b"\x00" in head or not binary_is_text(head))
+    ):  # Scrapy's test: control characters other than white space
         what = "binary data"
     if what:
         return "binary", f"the body is {what}, not a text page (whatever its Content-Type says)"
@@ -121,8 +143,9 @@ class RedirectLoopGuard:
             target = urljoin(request.url, location.decode("latin-1"))
             chain = [*request.meta.get("redirect_urls", []), request.url]
             if target in chain:
-                raise RedirectLoop(f"redirect loop: {request.url} sends back to {target} "
-                                   f"after {len(chain) - 1} redirects")
+                raise RedirectLoop(
+                    f"redirect loop: {request.url} sends back to {target} after {len(chain) - 1} redirects"
+                )
         return response
 
 

@@ -28,7 +28,7 @@ progress = logging.getLogger("nianbao.progress")
 
 
 def _iso(t: float | None) -> str | None:
-    return dt.datetime.fromtimestamp(t, dt.timezone.utc).isoformat(timespec="seconds") if t else None
+    return dt.datetime.fromtimestamp(t, dt.UTC).isoformat(timespec="seconds") if t else None
 
 
 class SiteCounts:
@@ -54,8 +54,11 @@ class SiteCounts:
         self.per_site[site_id][key] += n
 
     def as_message(self) -> dict:
-        return {"per_site": {k: dict(v) for k, v in self.per_site.items()}, "first_seen": dict(self.first_seen),
-                "last_seen": dict(self.last_seen)}
+        return {
+            "per_site": {k: dict(v) for k, v in self.per_site.items()},
+            "first_seen": dict(self.first_seen),
+            "last_seen": dict(self.last_seen),
+        }
 
     def merge(self, message: dict) -> None:
         """Another process's counts (``as_message``), added to these."""
@@ -70,17 +73,30 @@ class SiteCounts:
         """The ``crawl_run_sites`` row of a site."""
         c = self.per_site.get(site_id, Counter())
         first, last = self.first_seen.get(site_id), self.last_seen.get(site_id)
-        return {"site_id": site_id, "requests": c["requests"], "bytes": c["bytes"],
-                "pages": c["new"] + c["sighting"] + c["unchanged"] + c["changed"] + c["rejected"],
-                "new": c["new"], "changed": c["changed"], "unchanged": c["unchanged"], "sightings_new": c["sighting"],
-                "rejected": c["rejected"], "errors": c["errors"], "gone": c["gone"], "started_at": _iso(first),
-                "finished_at": _iso(last), "duration_s": round(last - first, 3) if first and last else None}
+        return {
+            "site_id": site_id,
+            "requests": c["requests"],
+            "bytes": c["bytes"],
+            "pages": c["new"] + c["sighting"] + c["unchanged"] + c["changed"] + c["rejected"],
+            "new": c["new"],
+            "changed": c["changed"],
+            "unchanged": c["unchanged"],
+            "sightings_new": c["sighting"],
+            "rejected": c["rejected"],
+            "errors": c["errors"],
+            "gone": c["gone"],
+            "started_at": _iso(first),
+            "finished_at": _iso(last),
+            "duration_s": round(last - first, 3) if first and last else None,
+        }
 
     def summary(self, site_id: str) -> str:
         c = self.per_site.get(site_id, Counter())
         reports = c["new"] + c["sighting"] + c["unchanged"] + c["changed"]
-        return (f"[{site_id}] {reports} report pages ({c['new']} new, {c['sighting']} republished, "
-                f"{c['changed']} changed), {c['rejected']} other pages, {c['errors']} errors")
+        return (
+            f"[{site_id}] {reports} report pages ({c['new']} new, {c['sighting']} republished, "
+            f"{c['changed']} changed), {c['rejected']} other pages, {c['errors']} errors"
+        )
 
 
 class CrawlLedger:
@@ -141,10 +157,18 @@ class CrawlLedger:
         elif isinstance(item, PageRead):
             for body in item.files:
                 keep_file(self.files_dir, body)
-            outcome = archive.record_page(url=item.url, site_id=item.site_id, status=item.status,
-                                          fetched_at=item.fetched_at, record=item.record, list_url=item.list_url,
-                                          list_title=item.list_title, etag=item.etag,
-                                          last_modified=item.last_modified, warc=item.warc)
+            outcome = archive.record_page(
+                url=item.url,
+                site_id=item.site_id,
+                status=item.status,
+                fetched_at=item.fetched_at,
+                record=item.record,
+                list_url=item.list_url,
+                list_title=item.list_title,
+                etag=item.etag,
+                last_modified=item.last_modified,
+                warc=item.warc,
+            )
             count(item.site_id, outcome)
             for kind, message in item.faults:
                 self.record_error(item.site_id, item.url, kind, message, item.fetched_at)

@@ -20,8 +20,22 @@ from pathlib import Path
 
 from pipelines.regions import divisions
 
-COLUMNS = ("site_id", "name", "region", "adcode", "level", "parent_adcode", "platform", "start_urls",
-           "website", "verified", "status", "detected_platform", "checked_at", "note")
+COLUMNS = (
+    "site_id",
+    "name",
+    "region",
+    "adcode",
+    "level",
+    "parent_adcode",
+    "platform",
+    "start_urls",
+    "website",
+    "verified",
+    "status",
+    "detected_platform",
+    "checked_at",
+    "note",
+)
 DATA = Path(__file__).with_name("data")
 KNOWN_WEBSITES = DATA / "known_websites.csv"
 NATIONAL_CSV = DATA / "national.csv"
@@ -37,8 +51,10 @@ class KnownWebsite:
 
 def known_websites(path: Path = KNOWN_WEBSITES) -> dict[str, KnownWebsite]:
     with open(path, encoding="utf-8", newline="") as f:
-        return {row["adcode"]: KnownWebsite(row["website"].strip(), (row["start_urls"] or "").strip(), row["source"])
-                for row in csv.DictReader(f)}
+        return {
+            row["adcode"]: KnownWebsite(row["website"].strip(), (row["start_urls"] or "").strip(), row["source"])
+            for row in csv.DictReader(f)
+        }
 
 
 def national_rows(known: dict[str, KnownWebsite] | None = None) -> list[dict]:
@@ -50,12 +66,24 @@ def national_rows(known: dict[str, KnownWebsite] | None = None) -> list[dict]:
             continue
         region = "/".join(dict.fromkeys(x for x in (d.province, d.city, d.county) if x))
         site = known.get(d.adcode)
-        rows.append({
-            "site_id": f"cn{d.adcode}", "name": d.name, "region": region, "adcode": d.adcode, "level": d.level,
-            "parent_adcode": d.parent or "", "platform": "auto", "start_urls": site.start_urls if site else "",
-            "website": site.website if site else "", "verified": "false", "status": "unchecked" if site else "no_website",
-            "detected_platform": "", "checked_at": "", "note": f"website from {site.source}" if site else "website not known",
-        })
+        rows.append(
+            {
+                "site_id": f"cn{d.adcode}",
+                "name": d.name,
+                "region": region,
+                "adcode": d.adcode,
+                "level": d.level,
+                "parent_adcode": d.parent or "",
+                "platform": "auto",
+                "start_urls": site.start_urls if site else "",
+                "website": site.website if site else "",
+                "verified": "false",
+                "status": "unchecked" if site else "no_website",
+                "detected_platform": "",
+                "checked_at": "",
+                "note": f"website from {site.source}" if site else "website not known",
+            }
+        )
     return rows
 
 

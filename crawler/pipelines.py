@@ -26,12 +26,28 @@ logger = logging.getLogger(__name__)
 
 def read_page(item: ArticlePage, site_adcode: str | None = None) -> PageRead:
     """An article page and its downloaded files, read into what the archive stores."""
-    done = PageRead(site_id=item.site_id, url=item.url, status=item.status, fetched_at=item.fetched_at, record=None,
-                    list_url=item.list_url, list_title=item.list_title, etag=item.headers.get("ETag"),
-                    last_modified=item.headers.get("Last-Modified"), warc=item.warc)
+    done = PageRead(
+        site_id=item.site_id,
+        url=item.url,
+        status=item.status,
+        fetched_at=item.fetched_at,
+        record=None,
+        list_url=item.list_url,
+        list_title=item.list_title,
+        etag=item.headers.get("ETag"),
+        last_modified=item.headers.get("Last-Modified"),
+        warc=item.warc,
+    )
     try:
-        done.record = page.process(item.body, item.url, item.headers.get("Content-Type"), list_title=item.list_title,
-                                   list_date=item.list_date, site_adcode=site_adcode, files=item.files)
+        done.record = page.process(
+            item.body,
+            item.url,
+            item.headers.get("Content-Type"),
+            list_title=item.list_title,
+            list_date=item.list_date,
+            site_adcode=site_adcode,
+            files=item.files,
+        )
     except Exception as e:  # one page we cannot read must not stop the crawl or vanish unrecorded
         done.failure = f"ReadPipeline: {type(e).__name__}: {e}"[:500]
         return done
@@ -65,8 +81,12 @@ class StoragePipeline:
     def __init__(self, crawler):
         settings = crawler.settings
         self.crawler = crawler
-        self.ledger = CrawlLedger(settings["NIANBAO_DB"], files_dir(settings["NIANBAO_DB"], settings["NIANBAO_FILES_DIR"]),
-                                  settings.getint("NIANBAO_GONE_AFTER_RUNS"), settings.getbool("NIANBAO_PROGRESS"))
+        self.ledger = CrawlLedger(
+            settings["NIANBAO_DB"],
+            files_dir(settings["NIANBAO_DB"], settings["NIANBAO_FILES_DIR"]),
+            settings.getint("NIANBAO_GONE_AFTER_RUNS"),
+            settings.getbool("NIANBAO_PROGRESS"),
+        )
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -104,8 +124,11 @@ class StoragePipeline:
         spider = spider or self.crawler.spider
         stats = self.crawler.stats
         reason = stats.get_value("finish_reason", "finished")
-        run = self.ledger.close("finished" if reason in (None, "finished") else str(reason),
-                                stats.get_value("downloader/request_count", 0) or 0, list(spider.sites),
-                                dict(spider.platforms))
+        run = self.ledger.close(
+            "finished" if reason in (None, "finished") else str(reason),
+            stats.get_value("downloader/request_count", 0) or 0,
+            list(spider.sites),
+            dict(spider.platforms),
+        )
         if run is not None:
             stats.set_value("nianbao/run", run)

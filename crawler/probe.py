@@ -33,10 +33,21 @@ PROBE_COLUMNS = ("start_urls", "website", "verified", "status", "detected_platfo
 class Fetcher:
     """GET with the crawl's manners; raises ``discover.FetchFailed`` with a status name."""
 
-    def __init__(self, proxy: str | None = None, timeout: float = 10.0, allow_private: bool = False,
-                 pause: float = 1.0, user_agent: str = USER_AGENT):
-        self.client = httpx.Client(proxy=proxy, timeout=timeout, follow_redirects=False, trust_env=proxy is None,
-                                   headers={"User-Agent": user_agent, "Accept-Language": "zh-CN,zh;q=0.9"})
+    def __init__(
+        self,
+        proxy: str | None = None,
+        timeout: float = 10.0,
+        allow_private: bool = False,
+        pause: float = 1.0,
+        user_agent: str = USER_AGENT,
+    ):
+        self.client = httpx.Client(
+            proxy=proxy,
+            timeout=timeout,
+            follow_redirects=False,
+            trust_env=proxy is None,
+            headers={"User-Agent": user_agent, "Accept-Language": "zh-CN,zh;q=0.9"},
+        )
         self.allow_private = allow_private
         self.proxy = proxy
         self.pause = pause
@@ -98,8 +109,10 @@ class Fetcher:
             message = str(e)
             if self.proxy:  # every connection goes to the proxy: it is the one that failed
                 raise discover.FetchFailed("proxy", f"{url}: cannot reach the proxy {self.proxy}: {message}") from None
-            if any(s in message for s in ("Name or service not known", "nodename", "getaddrinfo", "resolve",
-                                          "No address associated")):
+            if any(
+                s in message
+                for s in ("Name or service not known", "nodename", "getaddrinfo", "resolve", "No address associated")
+            ):
                 raise discover.FetchFailed("dns", f"{url}: {message}") from None
             if "SSL" in message or "CERTIFICATE" in message:
                 raise discover.FetchFailed("tls", f"{url}: {message}") from None
@@ -111,7 +124,7 @@ class Fetcher:
 def check_row(row: dict, fetch, max_hops: int = 2) -> dict:
     """The row with what a probe found; a row with neither start URL nor website is not probed."""
     row = dict(row)
-    now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     start_urls = (row.get("start_urls") or "").split()
     website = (row.get("website") or "").strip()
     if not start_urls and not website:
@@ -125,7 +138,9 @@ def check_row(row: dict, fetch, max_hops: int = 2) -> dict:
             row.update(status=e.status, verified="false", note=str(e))
             return row
         platform = discover.list_platform(page.url, page.text)
-        row.update(status="ok", verified="true", detected_platform=platform, note=f"column answers; reads as {platform}")
+        row.update(
+            status="ok", verified="true", detected_platform=platform, note=f"column answers; reads as {platform}"
+        )
         return row
     found = discover.discover(website, fetch, max_hops=max_hops)
     if found.error:
@@ -135,7 +150,9 @@ def check_row(row: dict, fetch, max_hops: int = 2) -> dict:
     if found.column:
         row["start_urls"] = found.column
         row["detected_platform"] = found.platform
-        row["note"] = f"column found by link text {found.column_text or '(the page itself)'!r}; reads as {found.platform}"
+        row["note"] = (
+            f"column found by link text {found.column_text or '(the page itself)'!r}; reads as {found.platform}"
+        )
     else:
         row["note"] = "website answers; no annual-report column found within " + f"{max_hops} links"
     return row

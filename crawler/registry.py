@@ -35,9 +35,15 @@ class Site:
     robots_override: str | None = None  # why this site's robots.txt is not obeyed; None: it is
 
     def as_row(self) -> dict:
-        return {"site_id": self.site_id, "name": self.name, "adcode": self.adcode, "level": self.level,
-                "platform": self.platform, "start_urls": " ".join(self.start_urls),
-                "robots_override": self.robots_override}
+        return {
+            "site_id": self.site_id,
+            "name": self.name,
+            "adcode": self.adcode,
+            "level": self.level,
+            "platform": self.platform,
+            "start_urls": " ".join(self.start_urls),
+            "robots_override": self.robots_override,
+        }
 
 
 class NoStartUrl(ValueError):
@@ -69,8 +75,9 @@ def parse(text: str, platforms: tuple[str, ...], source: str = "registry") -> tu
             break
         line = reader.line_num
         if None in row:
-            errors.append(f"{source}:{line}: more fields than the header names (an unescaped comma or quote?); "
-                          "row skipped")
+            errors.append(
+                f"{source}:{line}: more fields than the header names (an unescaped comma or quote?); row skipped"
+            )
             continue
         try:
             site = _site(row, platforms)
@@ -86,8 +93,10 @@ def parse(text: str, platforms: tuple[str, ...], source: str = "registry") -> tu
         seen.add(site.site_id)
         sites.append(site)
     if unready:
-        errors.append(f"{source}: {len(unready)} row(s) name no start_urls yet and are not crawled (first: "
-                      f"{', '.join(unready[:3])}); `nianbao sites discover`/`nianbao sites check` finds report columns")
+        errors.append(
+            f"{source}: {len(unready)} row(s) name no start_urls yet and are not crawled (first: "
+            f"{', '.join(unready[:3])}); `nianbao sites discover`/`nianbao sites check` finds report columns"
+        )
     return sites, errors
 
 

@@ -42,8 +42,8 @@ def retry_after_seconds(value: bytes | str | None, now: dt.datetime | None = Non
     except (TypeError, ValueError, IndexError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.timezone.utc)
-    return max(0.0, (when - (now or dt.datetime.now(dt.timezone.utc))).total_seconds())
+        when = when.replace(tzinfo=dt.UTC)
+    return max(0.0, (when - (now or dt.datetime.now(dt.UTC))).total_seconds())
 
 
 def asked_wait(response) -> float | None:
@@ -98,8 +98,11 @@ class BackoffRetryMiddleware(RetryMiddleware):
             return response
         asked = asked_wait(response)
         if asked is not None and asked > self.max_retry_after:
-            raise RetryGivenUp(response.status, f"HTTP {response.status} with Retry-After {asked:.0f} s, more than "
-                                                f"NIANBAO_MAX_RETRY_AFTER ({self.max_retry_after:.0f} s): not retried")
+            raise RetryGivenUp(
+                response.status,
+                f"HTTP {response.status} with Retry-After {asked:.0f} s, more than "
+                f"NIANBAO_MAX_RETRY_AFTER ({self.max_retry_after:.0f} s): not retried",
+            )
         return self._retry(request, f"HTTP {response.status}") or response  # the site is paused already
 
     def process_exception(self, request, exception, spider=None):

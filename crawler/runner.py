@@ -17,18 +17,39 @@ from archive.store.lock import crawl_lock
 from crawler.spiders.reports import ReportsSpider
 
 
-def crawl_settings(sites: str | Path, db: str | Path, allow_private: bool = False, progress: bool = True,
-                   log_level: str = "WARNING", overrides: dict | None = None):
+def crawl_settings(
+    sites: str | Path,
+    db: str | Path,
+    allow_private: bool = False,
+    progress: bool = True,
+    log_level: str = "WARNING",
+    overrides: dict | None = None,
+):
     settings = get_project_settings()
     if not settings.get("BOT_NAME") == "nianbao":  # run outside the checkout: load ours explicitly
         settings.setmodule("crawler.settings", priority="project")
-    settings.setdict({"NIANBAO_SITES": str(sites), "NIANBAO_DB": str(db), "NIANBAO_ALLOW_PRIVATE": allow_private,
-                      "NIANBAO_PROGRESS": progress, "LOG_LEVEL": log_level, **(overrides or {})}, priority="cmdline")
+    settings.setdict(
+        {
+            "NIANBAO_SITES": str(sites),
+            "NIANBAO_DB": str(db),
+            "NIANBAO_ALLOW_PRIVATE": allow_private,
+            "NIANBAO_PROGRESS": progress,
+            "LOG_LEVEL": log_level,
+            **(overrides or {}),
+        },
+        priority="cmdline",
+    )
     return settings
 
 
-def run_crawl(sites: str | Path, db: str | Path, allow_private: bool = False, progress: bool = True,
-              log_level: str = "WARNING", overrides: dict | None = None) -> dict:
+def run_crawl(
+    sites: str | Path,
+    db: str | Path,
+    allow_private: bool = False,
+    progress: bool = True,
+    log_level: str = "WARNING",
+    overrides: dict | None = None,
+) -> dict:
     """Crawl every site of the registry into the archive; returns the ``crawl_runs`` row."""
     with crawl_lock(db):
         return _run(sites, db, allow_private, progress, log_level, overrides)

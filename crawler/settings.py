@@ -30,13 +30,21 @@ class Setting:
 nianbao_settings = (
     Setting("NIANBAO_DB", "nianbao.db", "The archive the crawl writes (SQLite); warc/ and files/ sit beside it."),
     Setting("NIANBAO_SITES", None, "Path of the registry CSV (``-a sites=…``, ``nianbao crawl --sites``)."),
-    Setting("NIANBAO_CONTACT_URL", "https://github.com/nianbao/nianbao",
-            "Where webmasters reach whoever runs the crawl; goes into the User-Agent.", env="NIANBAO_CONTACT_URL"),
+    Setting(
+        "NIANBAO_CONTACT_URL",
+        "https://github.com/nianbao/nianbao",
+        "Where webmasters reach whoever runs the crawl; goes into the User-Agent.",
+        env="NIANBAO_CONTACT_URL",
+    ),
     Setting("NIANBAO_ALLOW_PRIVATE", False, "Allow requests to private and loopback addresses."),
     Setting("NIANBAO_PROGRESS", False, "Log a line per site (platform found, pages stored) on the progress log."),
     Setting("NIANBAO_WARC_DIR", None, "Where WARC evidence is written (default: warc/ beside the archive)."),
-    Setting("NIANBAO_FILES_DIR", None, "Where downloaded files are kept by SHA-256 (default: files/ beside the archive)."),
-    Setting("NIANBAO_REFETCH_DAYS", 7, "A known page still listed is fetched again (conditionally) after this many days."),
+    Setting(
+        "NIANBAO_FILES_DIR", None, "Where downloaded files are kept by SHA-256 (default: files/ beside the archive)."
+    ),
+    Setting(
+        "NIANBAO_REFETCH_DAYS", 7, "A known page still listed is fetched again (conditionally) after this many days."
+    ),
     Setting("NIANBAO_GONE_AFTER_RUNS", 3, "A page that answers but stays off its list this many runs is marked gone."),
     Setting("NIANBAO_MAX_LIST_PAGES", 500, "List pages read per site: a cap against pagination and calendar traps."),
     Setting("NIANBAO_MAX_LIST_DEPTH", 100, "List pages reached one from another: a cap against endless 下一页 chains."),
@@ -44,18 +52,35 @@ nianbao_settings = (
     Setting("NIANBAO_MAX_ATTACHMENTS", 5, "Files fetched per page: more links than this are recorded, not fetched."),
     Setting("NIANBAO_ATTACHMENT_MAXSIZE", 20 * 1024 * 1024, "Bytes; a bigger file is recorded as too large."),
     Setting("NIANBAO_RETRY_BACKOFF", 2.0, "Seconds before the first retry, doubled for each next one."),
-    Setting("NIANBAO_MAX_RETRY_AFTER", 120, "A Retry-After up to this many seconds is waited for; a longer one gives up."),
-    Setting("NIANBAO_BLOCKED_LIMIT", 3, "Anti-bot challenges (HTTP 412) from one site after which it is not asked again."),
-    Setting("REDIS_URL", None, "The Redis of a distributed crawl (``nianbao crawl --redis``, ``nianbao worker``).",
-            env="REDIS_URL"),
+    Setting(
+        "NIANBAO_MAX_RETRY_AFTER", 120, "A Retry-After up to this many seconds is waited for; a longer one gives up."
+    ),
+    Setting(
+        "NIANBAO_BLOCKED_LIMIT", 3, "Anti-bot challenges (HTTP 412) from one site after which it is not asked again."
+    ),
+    Setting(
+        "REDIS_URL",
+        None,
+        "The Redis of a distributed crawl (``nianbao crawl --redis``, ``nianbao worker``).",
+        env="REDIS_URL",
+    ),
     Setting("NIANBAO_REDIS_PREFIX", "nianbao", "Distributed crawl: prefix of its Redis keys."),
     Setting("NIANBAO_REDIS_CRAWL", None, "Distributed crawl: the token of the crawl a worker joined (set by it)."),
     Setting("NIANBAO_WORKER_ID", None, "Distributed crawl: this worker's name (set by it: host and process id)."),
-    Setting("NIANBAO_REDIS_ORPHAN_S", 30, "Distributed crawl: a worker gives up after its coordinator is gone this long."),
-    Setting("NIANBAO_HOST_INTERVAL", None, "Distributed crawl: seconds between two requests to one host across all "
-                                           "workers (default: DOWNLOAD_DELAY)."),
-    Setting("NIANBAO_HOST_CONCURRENCY", None, "Distributed crawl: requests in flight to one host across all workers "
-                                              "(default: CONCURRENT_REQUESTS_PER_DOMAIN)."),
+    Setting(
+        "NIANBAO_REDIS_ORPHAN_S", 30, "Distributed crawl: a worker gives up after its coordinator is gone this long."
+    ),
+    Setting(
+        "NIANBAO_HOST_INTERVAL",
+        None,
+        "Distributed crawl: seconds between two requests to one host across all workers (default: DOWNLOAD_DELAY).",
+    ),
+    Setting(
+        "NIANBAO_HOST_CONCURRENCY",
+        None,
+        "Distributed crawl: requests in flight to one host across all workers "
+        "(default: CONCURRENT_REQUESTS_PER_DOMAIN).",
+    ),
 )
 settings_by_name = {s.name: s for s in nianbao_settings}
 globals().update({s.name: s.default for s in nianbao_settings})  # module attributes are what Scrapy loads

@@ -21,11 +21,11 @@ import io
 from pathlib import Path
 
 from scrapy import signals
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
 
 from archive.store.paths import warc_dir
 from crawler.faults import stop_crawl
-from warcio.statusandheaders import StatusAndHeaders
-from warcio.warcwriter import WARCWriter
 
 _DROP = {"content-encoding", "content-length", "transfer-encoding"}
 
@@ -51,7 +51,7 @@ class WarcEvidence:
 
     def open(self, spider=None):
         self.directory.mkdir(parents=True, exist_ok=True)
-        stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%f")
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
         self.path = self.directory / f"nianbao-{stamp}.warc.gz"
         self.file = open(self.path, "wb")
         self.writer = WARCWriter(self.file, gzip=True)
@@ -66,9 +66,12 @@ class WarcEvidence:
     def response_received(self, response, request, spider=None):
         if self.writer is None:
             return
-        date = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-        headers = [(k.decode("latin-1"), b", ".join(v).decode("latin-1")) for k, v in response.headers.items()
-                   if k.decode("latin-1").lower() not in _DROP]
+        date = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        headers = [
+            (k.decode("latin-1"), b", ".join(v).decode("latin-1"))
+            for k, v in response.headers.items()
+            if k.decode("latin-1").lower() not in _DROP
+        ]
         body = response.body
         headers.append(("Content-Length", str(len(body))))
         http = StatusAndHeaders(f"{response.status} {_reason(response.status)}", headers, protocol="HTTP/1.1")
@@ -76,17 +79,20 @@ class WarcEvidence:
         offset = self.file.tell()
         if response.status == 304:
             record = self.writer.create_revisit_record(
-                response.url, digest=digest, refers_to_uri=response.url, refers_to_date=date,
-                http_headers=http)
-            record.rec_headers.replace_header("WARC-Profile",
-                                              "http://netpreserve.org/warc/1.1/revisit/server-not-modified")
+                response.url, digest=digest, refers_to_uri=response.url, refers_to_date=date, http_headers=http
+            )
+            record.rec_headers.replace_header(
+                "WARC-Profile", "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
+            )
         elif body and digest in self.digests:
             uri, first = self.digests[digest]
-            record = self.writer.create_revisit_record(response.url, digest=digest, refers_to_uri=uri,
-                                                       refers_to_date=first, http_headers=http)
+            record = self.writer.create_revisit_record(
+                response.url, digest=digest, refers_to_uri=uri, refers_to_date=first, http_headers=http
+            )
         else:
-            record = self.writer.create_warc_record(response.url, "response", payload=io.BytesIO(body),
-                                                    http_headers=http)
+            record = self.writer.create_warc_record(
+                response.url, "response", payload=io.BytesIO(body), http_headers=http
+            )
             if body:
                 self.digests[digest] = (response.url, date)
         try:

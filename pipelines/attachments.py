@@ -103,8 +103,9 @@ def convert(data: bytes) -> Converted:
     reader = _READERS.get(media_type)
     if reader is None:
         out.status = "not_a_file" if media_type == HTML else "unsupported"
-        out.message = ("the server sent a web page instead of the file" if media_type == HTML
-                       else f"no reader for {media_type}")
+        out.message = (
+            "the server sent a web page instead of the file" if media_type == HTML else f"no reader for {media_type}"
+        )
         return out
     try:
         reader(data, out)
@@ -123,7 +124,7 @@ def _read_pdf(data: bytes, out: Converted) -> None:
         for page in pdf.pages[:MAX_PDF_PAGES]:
             tables = page.find_tables()
             boxes = [t.bbox for t in tables]
-            prose = page.filter(lambda obj: not any(_inside(obj, box) for box in boxes)) if boxes else page
+            prose = page.filter(lambda obj, boxes=boxes: not any(_inside(obj, box) for box in boxes)) if boxes else page
             lines += _full_lines(prose.extract_text_lines())
             for table in tables:  # tables as our HTML extraction writes them: a row per line, cells " | "
                 g = grid.pdf_table_grid(table)

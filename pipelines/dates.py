@@ -11,8 +11,22 @@ import datetime as dt
 import re
 
 _NUMERIC = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)\s*日?")
-_CN_DIGITS = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
-              "八": 8, "九": 9}
+_CN_DIGITS = {
+    "〇": 0,
+    "零": 0,
+    "○": 0,
+    "Ｏ": 0,
+    "O": 0,
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _CN = re.compile(r"([〇零○Ｏ一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
 
 
@@ -60,8 +74,9 @@ def parse_date(text: str | None) -> dt.date | None:
         return None
     import dateparser  # slow to import; only needed for the rare odd form
 
-    parsed = dateparser.parse(text, languages=["zh"], settings={"REQUIRE_PARTS": ["day", "month", "year"],
-                                                                 "PREFER_DATES_FROM": "past"})
+    parsed = dateparser.parse(
+        text, languages=["zh"], settings={"REQUIRE_PARTS": ["day", "month", "year"], "PREFER_DATES_FROM": "past"}
+    )
     if parsed is None or not 1990 <= parsed.year <= dt.date.today().year + 1:
         return None  # dateparser fills gaps; a year outside the archive's world is a guess
     return parsed.date()

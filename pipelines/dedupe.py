@@ -17,8 +17,19 @@ import unicodedata
 from w3lib.url import canonicalize_url, url_query_cleaner
 
 _SPACE = re.compile(r"\s+")
-TRACKING_PARAMETERS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "spm", "from",
-                       "isappinstalled", "scene", "clicktime", "enterid")
+TRACKING_PARAMETERS = (
+    "utm_source",
+    "utm_medium",
+    "utm_campaign",
+    "utm_term",
+    "utm_content",
+    "spm",
+    "from",
+    "isappinstalled",
+    "scene",
+    "clicktime",
+    "enterid",
+)
 
 
 def canonical_url(url: str) -> str:

@@ -14,8 +14,14 @@ from pathlib import Path
 
 from .page import PageRecord, process
 
-FIELDS = (("classification", None), ("title", "title"), ("published", "published_date"), ("agency", "agency"),
-          ("adcode", "adcode"), ("report_year", "report_year"))
+FIELDS = (
+    ("classification", None),
+    ("title", "title"),
+    ("published", "published_date"),
+    ("agency", "agency"),
+    ("adcode", "adcode"),
+    ("report_year", "report_year"),
+)
 
 
 @dataclass

@@ -24,11 +24,47 @@ from .grid import Grid, html_grid
 
 # Content containers of the CMS families, most specific first.
 CONTENT_SELECTORS = (
-    "#UCAP-CONTENT", ".TRS_Editor", "#zoom", "#ivs_content", ".Custom_UnionStyle", "#Zoom", ".pages_content",
-    ".article_content", ".article-content", ".TRS_UEDITOR", "#content", ".content", ".article",
+    "#UCAP-CONTENT",
+    ".TRS_Editor",
+    "#zoom",
+    "#ivs_content",
+    ".Custom_UnionStyle",
+    "#Zoom",
+    ".pages_content",
+    ".article_content",
+    ".article-content",
+    ".TRS_UEDITOR",
+    "#content",
+    ".content",
+    ".article",
 )
-_BLOCK = {"p", "div", "section", "article", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "br", "tr",
-          "table", "blockquote", "center", "dd", "dt", "dl", "pre", "tbody", "thead", "form"}
+_BLOCK = {
+    "p",
+    "div",
+    "section",
+    "article",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "ul",
+    "ol",
+    "br",
+    "tr",
+    "table",
+    "blockquote",
+    "center",
+    "dd",
+    "dt",
+    "dl",
+    "pre",
+    "tbody",
+    "thead",
+    "form",
+}
 _DROP = ("script", "style", "noscript", "iframe", "object", "embed", "template", "select", "button", "input")
 _SPACE = re.compile(r"[ \t\r\f\v\u00a0\u3000]+")
 ATTACHMENT = re.compile(r"\.(pdf|docx?|xlsx?|wps|et|ofd|zip|rar|7z)$", re.I)
@@ -143,15 +179,25 @@ def extract(html_text: str, url: str | None = None) -> Extracted:
         heading = _heading(doc, body)
         header_text = _text_before(doc, lines)
     else:
-        text = trafilatura.extract(html_text, url=url, include_tables=True, include_comments=False,
-                                   favor_precision=True) or ""
+        text = (
+            trafilatura.extract(html_text, url=url, include_tables=True, include_comments=False, favor_precision=True)
+            or ""
+        )
         text = _pipe_tables(text)
         links = []
         heading = _heading(doc, None)
         header_text = "\n".join(_text_lines(doc.body))[:3000] if doc.body is not None else ""
-    return Extracted(text=text, container=selector, meta=meta, html_title=html_title, heading=heading,
-                     header_text=header_text, links=links, attachments=attachments,
-                     tables=data_tables(body if body is not None else doc))
+    return Extracted(
+        text=text,
+        container=selector,
+        meta=meta,
+        html_title=html_title,
+        heading=heading,
+        header_text=header_text,
+        links=links,
+        attachments=attachments,
+        tables=data_tables(body if body is not None else doc),
+    )
 
 
 MAX_TABLES = 40
@@ -171,8 +217,12 @@ def file_links(html_text: str, url: str | None) -> list[str]:
     doc = parse(html_text)
     if doc is None:
         return []
-    return [a["url"] for a in _attachments(doc, url) if urlsplit(a["url"]).scheme in ("http", "https")
-            and (FILE_LINK.search(urlsplit(a["url"]).path) or FILE_LINK.search(a["text"]))]
+    return [
+        a["url"]
+        for a in _attachments(doc, url)
+        if urlsplit(a["url"]).scheme in ("http", "https")
+        and (FILE_LINK.search(urlsplit(a["url"]).path) or FILE_LINK.search(a["text"]))
+    ]
 
 
 def _attachments(doc, base_url: str | None) -> list[dict]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass
-
 from posixpath import basename
 from urllib.parse import unquote, urlsplit
 
@@ -56,7 +55,7 @@ def identity_hash(title: str | None, text: str, attachments: list[dict]) -> str:
 
 
 def encoding_problem(decoded: encoding.Decoded, ex: extract.Extracted) -> str | None:
-    """"mojibake" (undecodable or garbled text), "mismatch" (the declared charset was wrong), or None."""
+    """ "mojibake" (undecodable or garbled text), "mismatch" (the declared charset was wrong), or None."""
     if decoded.mojibake or encoding.is_mojibake(ex.text):
         return "mojibake"
     return "mismatch" if decoded.mismatch else None
@@ -78,17 +77,30 @@ def page_faults(body: bytes, record: PageRecord) -> list[tuple[str, str]]:
     if record.reject_reason == NO_TEXT:
         faults.append(("no_text", "HTTP 200 with a page that holds no text"))
     if _OPENED.search(body[:65536]) and not _CLOSED.search(body[-65536:]):
-        faults.append(("truncated_html", f"the markup ends without </body> or </html> after {len(body):,} bytes: "
-                                         "cut off by the server; what arrived is kept"))
+        faults.append(
+            (
+                "truncated_html",
+                f"the markup ends without </body> or </html> after {len(body):,} bytes: "
+                "cut off by the server; what arrived is kept",
+            )
+        )
     return faults
 
 
-def decide(decoded: encoding.Decoded, ex: extract.Extracted, meta: metadata.Metadata,
-           problem: str | None = None, text: str | None = None) -> classify.Decision:
+def decide(
+    decoded: encoding.Decoded,
+    ex: extract.Extracted,
+    meta: metadata.Metadata,
+    problem: str | None = None,
+    text: str | None = None,
+) -> classify.Decision:
     """Classify, unless the text is garbage: mojibake is recorded as such, never archived as a report."""
     if (problem or encoding_problem(decoded, ex)) == "mojibake":
-        return classify.Decision(False, f"text could not be decoded (declared {decoded.declared or 'nothing'}; "
-                                        "tried utf-8 and gb18030): recorded, not archived")
+        return classify.Decision(
+            False,
+            f"text could not be decoded (declared {decoded.declared or 'nothing'}; "
+            "tried utf-8 and gb18030): recorded, not archived",
+        )
     text = ex.text if text is None else text
     if not text.strip():
         return classify.Decision(False, NO_TEXT)
@@ -102,12 +114,23 @@ def read_attachments(ex: extract.Extracted, fetched: list[dict] | None) -> tuple
     server's ``etag`` and ``last_modified`` when it sent them (kept for the next conditional request).
     """
     by_url = {f["url"]: f for f in fetched or []}
-    links = list(ex.attachments) + [{"url": u, "text": ""} for u in by_url if u not in {a["url"] for a in ex.attachments}]
+    links = list(ex.attachments) + [
+        {"url": u, "text": ""} for u in by_url if u not in {a["url"] for a in ex.attachments}
+    ]
     rows, converted = [], []
     for link in links:
         name = link.get("text") or unquote(basename(urlsplit(link["url"]).path))
-        row = {"url": link["url"], "file_name": name, "media_type": None, "size": None, "sha256": None,
-               "status": "not_fetched", "message": None, "pages": None, "text": ""}
+        row = {
+            "url": link["url"],
+            "file_name": name,
+            "media_type": None,
+            "size": None,
+            "sha256": None,
+            "status": "not_fetched",
+            "message": None,
+            "pages": None,
+            "text": "",
+        }
         got = by_url.get(link["url"])
         if got is not None:
             row.update(etag=got.get("etag"), last_modified=got.get("last_modified"))
@@ -115,8 +138,15 @@ def read_attachments(ex: extract.Extracted, fetched: list[dict] | None) -> tuple
             row.update(status="fetch_failed", message=got["error"])
         elif got is not None and got.get("body") is not None:
             conv = files_.convert(got["body"])
-            row.update(media_type=conv.media_type, size=conv.size, sha256=conv.sha256, status=conv.status,
-                       message=conv.message, pages=conv.pages, text=conv.text)
+            row.update(
+                media_type=conv.media_type,
+                size=conv.size,
+                sha256=conv.sha256,
+                status=conv.status,
+                message=conv.message,
+                pages=conv.pages,
+                text=conv.text,
+            )
             converted.append((link["url"], conv))
         rows.append(row)
     return rows, converted
@@ -140,26 +170,46 @@ def read_stats(ex: extract.Extracted, converted: list, report_year: int | None) 
     return parsed.as_dict() if parsed else None
 
 
-def build_record(decoded: encoding.Decoded, ex: extract.Extracted, meta: metadata.Metadata,
-                 decision: classify.Decision, problem: str | None = None, text: str | None = None,
-                 attachment_rows: list[dict] | None = None, converted: list | None = None) -> PageRecord:
+def build_record(
+    decoded: encoding.Decoded,
+    ex: extract.Extracted,
+    meta: metadata.Metadata,
+    decision: classify.Decision,
+    problem: str | None = None,
+    text: str | None = None,
+    attachment_rows: list[dict] | None = None,
+    converted: list | None = None,
+) -> PageRecord:
     problem = problem or encoding_problem(decoded, ex)
     text = ex.text if text is None else text
     attachment_rows = attachment_rows if attachment_rows is not None else read_attachments(ex, None)[0]
     return PageRecord(
-        is_report=decision.is_report, reject_reason=None if decision.is_report else decision.reason,
-        reason=decision.reason, title=meta.title, agency=meta.agency, source=meta.source,
-        province=meta.province, city=meta.city, county=meta.county, adcode=meta.adcode, level=meta.level,
+        is_report=decision.is_report,
+        reject_reason=None if decision.is_report else decision.reason,
+        reason=decision.reason,
+        title=meta.title,
+        agency=meta.agency,
+        source=meta.source,
+        province=meta.province,
+        city=meta.city,
+        county=meta.county,
+        adcode=meta.adcode,
+        level=meta.level,
         report_year=meta.report_year,
         published_date=meta.published_date.isoformat() if meta.published_date else None,
-        site_name=meta.site_name, attachments=attachment_rows, text=text,
+        site_name=meta.site_name,
+        attachments=attachment_rows,
+        text=text,
         content_hash=identity_hash(meta.title, text, attachment_rows) if text else None,
-        encoding=decoded.encoding, encoding_problem=problem,
-        stats=_stats_or_why_not(read_stats(ex, converted or [], meta.report_year), decision, meta, attachment_rows))
+        encoding=decoded.encoding,
+        encoding_problem=problem,
+        stats=_stats_or_why_not(read_stats(ex, converted or [], meta.report_year), decision, meta, attachment_rows),
+    )
 
 
-def _stats_or_why_not(parsed: dict | None, decision: classify.Decision, meta: metadata.Metadata,
-                      attachment_rows: list[dict]) -> dict | None:
+def _stats_or_why_not(
+    parsed: dict | None, decision: classify.Decision, meta: metadata.Metadata, attachment_rows: list[dict]
+) -> dict | None:
     """A report of 2019 or later must carry the tables: when none was read, say why, never nothing."""
     if parsed is not None or not decision.is_report or not meta.report_year or meta.report_year < 2019:
         return parsed
@@ -173,9 +223,17 @@ def _stats_or_why_not(parsed: dict | None, decision: classify.Decision, meta: me
     return {"template": None, "cells": [], "problems": why, "source": None}
 
 
-def process(body: bytes, url: str | None = None, content_type: str | None = None, *, list_title: str | None = None,
-            list_date: str | None = None, site_adcode: str | None = None,
-            site_agency: str | None = None, files: list[dict] | None = None) -> PageRecord:
+def process(
+    body: bytes,
+    url: str | None = None,
+    content_type: str | None = None,
+    *,
+    list_title: str | None = None,
+    list_date: str | None = None,
+    site_adcode: str | None = None,
+    site_agency: str | None = None,
+    files: list[dict] | None = None,
+) -> PageRecord:
     """Run every stage on one page and the files it links (``files``: what was downloaded of them)."""
     decoded = encoding.decode(body, content_type)
     ex = extract.extract(decoded.text, url)

@@ -46,8 +46,9 @@ def divisions() -> tuple[Division, ...]:
             elif child.get("children") or child["type"] not in COUNTY_TYPES:
                 out.append(Division(code, name, "prefecture", pname, name, None, pcode))
                 for county in child.get("children", []):
-                    out.append(Division(_six(county["code"]), county["name"], "county", pname, name, county["name"],
-                                        code))
+                    out.append(
+                        Division(_six(county["code"]), county["name"], "county", pname, name, county["name"], code)
+                    )
             else:  # a county-level city governed by the province itself (仙桃市, 石河子市)
                 out.append(Division(code, name, "county", pname, None, name, pcode))
     return tuple(out)
@@ -126,7 +127,7 @@ def _find(text: str, names, context: Division | None, followed_by: tuple[str, ..
             if followed_by and not text.startswith(followed_by, start + len(name)):
                 start = text.find(name, start + 1)
                 continue
-            if not any(taken[start:start + len(name)]):
+            if not any(taken[start : start + len(name)]):
                 for i in range(start, start + len(name)):
                     taken[i] = True
                 found.append(max(candidates, key=lambda d: _related(d, context)))

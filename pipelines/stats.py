@@ -151,8 +151,9 @@ def _cell(stats: Stats, table: str, row: str, column: str, text: str, label: str
             stats.problems.append(f"table {table}: {row} / {column}: not a number: {text!r}")
         return
     value, printed_unit = parsed
-    stats.cells.append({"table": table, "row": row, "column": column, "value": value,
-                        "unit": printed_unit or unit, "label": label})
+    stats.cells.append(
+        {"table": table, "row": row, "column": column, "value": value, "unit": printed_unit or unit, "label": label}
+    )
 
 
 def _dedupe(parts: list[str]) -> list[str]:
@@ -233,8 +234,9 @@ def _continues(kind: str, grid: Grid) -> bool:
 
 def _looks_like_table3_rows(grid: Grid) -> bool:
     labels = [norm(c) for row in grid for c in row[:3]]
-    return any(("办理结果" in label or "不予公开" in label or "结转下年度" in label or "无法提供" in label)
-               for label in labels)
+    return any(
+        ("办理结果" in label or "不予公开" in label or "结转下年度" in label or "无法提供" in label) for label in labels
+    )
 
 
 def _numeric_count(row: list[str]) -> int:
@@ -297,7 +299,7 @@ def _table3_row(parts: list[str], tmpl: str) -> str | None:
         if top in (T.RECEIVED, T.CARRIED_IN, T.CARRIED_OUT):
             return top
         if top == T.RESULTS:
-            rest = parts[i + 1:]
+            rest = parts[i + 1 :]
             break
         if match(part, group_names):  # the 三、本年度办理结果 cell is missing; the group names the row
             rest = parts[i:]

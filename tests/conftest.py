@@ -67,8 +67,12 @@ def sample_archive(tmp_path_factory, web1):
     for row in samples.page_rows(web1.world):
         if row["kind"] in ("report", "other"):
             response = web1.respond("GET", row["url"])
-            record = process(response.body, row["url"], response.header("Content-Type"),
-                             site_adcode=sites[row["site_id"]].body.region.adcode)
+            record = process(
+                response.body,
+                row["url"],
+                response.header("Content-Type"),
+                site_adcode=sites[row["site_id"]].body.region.adcode,
+            )
             archive.record_page(url=row["url"], site_id=row["site_id"], status=200, fetched_at="t", record=record)
     archive.close()
     return path

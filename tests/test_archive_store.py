@@ -2,20 +2,36 @@
 
 from __future__ import annotations
 
-
 import pytest
 
-from archive.store import schema
-from archive.store import Archive
+from archive.store import Archive, schema
 from pipelines.page import PageRecord
 
 
 def _record(text="一、总体情况\n全年收到申请12件", is_report=True, **kw) -> PageRecord:
     from pipelines.dedupe import content_hash
-    base = dict(is_report=is_report, reject_reason=None if is_report else "no", reason="r", title="某县2019年政府信息公开工作年度报告",
-                agency="某县人民政府", source="某县人民政府办公室", province="江西省", city="宜春市", county="某县",
-                adcode="360902", level="county", report_year=2019, published_date="2020-01-20", site_name=None, attachments=[],
-                text=text, content_hash=content_hash(text), encoding="utf-8", encoding_problem=None)
+
+    base = dict(
+        is_report=is_report,
+        reject_reason=None if is_report else "no",
+        reason="r",
+        title="某县2019年政府信息公开工作年度报告",
+        agency="某县人民政府",
+        source="某县人民政府办公室",
+        province="江西省",
+        city="宜春市",
+        county="某县",
+        adcode="360902",
+        level="county",
+        report_year=2019,
+        published_date="2020-01-20",
+        site_name=None,
+        attachments=[],
+        text=text,
+        content_hash=content_hash(text),
+        encoding="utf-8",
+        encoding_problem=None,
+    )
     base.update(kw)
     return PageRecord(**base)
 
@@ -33,31 +49,56 @@ def _counts(a):
 
 
 def test_same_page_twice_changes_nothing(archive):
-    assert archive.record_page(url="http://a.test/1", site_id="s1", status=200, fetched_at="t1", record=_record()) == "new"
+    assert (
+        archive.record_page(url="http://a.test/1", site_id="s1", status=200, fetched_at="t1", record=_record()) == "new"
+    )
     before = _counts(archive)
-    assert archive.record_page(url="http://a.test/1", site_id="s1", status=200, fetched_at="t2", record=_record()) == "unchanged"
+    assert (
+        archive.record_page(url="http://a.test/1", site_id="s1", status=200, fetched_at="t2", record=_record())
+        == "unchanged"
+    )
     assert _counts(archive) == before
     assert archive.db["reports"].get(1)["last_seen_at"] == "t2"
 
 
 def test_republished_text_is_one_report_with_two_sightings(archive):
     archive.record_page(url="http://a.test/1", site_id="s1", status=200, fetched_at="t1", record=_record())
-    assert archive.record_page(url="http://b.test/9", site_id="s2", status=200, fetched_at="t1",
-                               record=_record(text="一、总体情况 全年收到申请12件")) == "sighting"
+    assert (
+        archive.record_page(
+            url="http://b.test/9",
+            site_id="s2",
+            status=200,
+            fetched_at="t1",
+            record=_record(text="一、总体情况 全年收到申请12件"),
+        )
+        == "sighting"
+    )
     assert _counts(archive) == {"reports": 1, "sightings": 2, "pages": 2}
     assert archive.db["reports"].get(1)["sightings"] == 2
 
 
 def test_changed_text_at_a_known_url_updates_the_report(archive):
     archive.record_page(url="http://a.test/1", site_id="s1", status=200, fetched_at="t1", record=_record())
-    assert archive.record_page(url="http://a.test/1", site_id="s1", status=200, fetched_at="t2",
-                               record=_record(text="一、总体情况\n全年收到申请13件")) == "changed"
+    assert (
+        archive.record_page(
+            url="http://a.test/1",
+            site_id="s1",
+            status=200,
+            fetched_at="t2",
+            record=_record(text="一、总体情况\n全年收到申请13件"),
+        )
+        == "changed"
+    )
     assert archive.db["reports"].count == 1 and "13件" in archive.db["reports"].get(1)["text"]
 
 
 def test_rejected_pages_are_recorded_with_their_reason(archive):
-    assert archive.record_page(url="http://a.test/2", site_id="s1", status=200, fetched_at="t1",
-                               record=_record(is_report=False)) == "rejected"
+    assert (
+        archive.record_page(
+            url="http://a.test/2", site_id="s1", status=200, fetched_at="t1", record=_record(is_report=False)
+        )
+        == "rejected"
+    )
     page = archive.db["pages"].get("http://a.test/2")
     assert page["is_report"] == 0 and page["reject_reason"] == "no" and archive.db["reports"].count == 0
 
@@ -74,6 +115,7 @@ def test_schema_is_wal_and_reopening_keeps_data(tmp_path):
 
 def test_metadata_describes_every_table_and_column():
     from archive.serve import metadata
+
     described = metadata()["databases"]["nianbao"]["tables"]
     for table, (columns, _) in schema.TABLES.items():
         assert table in described and described[table]["description"]
@@ -84,9 +126,18 @@ def test_a_copy_that_changes_is_split_off_and_the_others_keep_their_text(archive
     original, edited = _record(), _record(text="一、总体情况\n全年收到申请99件")
     archive.record_page(url="http://a.test/1", site_id="s1", status=200, fetched_at="t1", record=original)
     archive.record_page(url="http://b.test/1", site_id="s2", status=200, fetched_at="t1", record=original)
-    assert archive.record_page(url="http://b.test/1", site_id="s2", status=200, fetched_at="t2", record=edited) == "changed"
-    assert archive.record_page(url="http://a.test/1", site_id="s1", status=200, fetched_at="t3", record=original) == "unchanged"
-    assert archive.record_page(url="http://b.test/1", site_id="s2", status=200, fetched_at="t3", record=edited) == "unchanged"
+    assert (
+        archive.record_page(url="http://b.test/1", site_id="s2", status=200, fetched_at="t2", record=edited)
+        == "changed"
+    )
+    assert (
+        archive.record_page(url="http://a.test/1", site_id="s1", status=200, fetched_at="t3", record=original)
+        == "unchanged"
+    )
+    assert (
+        archive.record_page(url="http://b.test/1", site_id="s2", status=200, fetched_at="t3", record=edited)
+        == "unchanged"
+    )
     counts = {r["content_hash"]: r["sightings"] for r in archive.db["reports"].rows}
     assert counts == {original.content_hash: 1, edited.content_hash: 1}
 
@@ -94,8 +145,13 @@ def test_a_copy_that_changes_is_split_off_and_the_others_keep_their_text(archive
 def test_every_text_of_a_report_is_a_version(archive):
     archive.record_page(url="http://a.test/1", site_id="s1", status=200, fetched_at="t1", record=_record())
     archive.record_page(url="http://a.test/1", site_id="s1", status=200, fetched_at="t2", record=_record())
-    archive.record_page(url="http://a.test/1", site_id="s1", status=200, fetched_at="t3",
-                        record=_record(text="一、总体情况\n全年收到申请13件"))
+    archive.record_page(
+        url="http://a.test/1",
+        site_id="s1",
+        status=200,
+        fetched_at="t3",
+        record=_record(text="一、总体情况\n全年收到申请13件"),
+    )
     versions = list(archive.db["report_versions"].rows_where(order_by="version"))
     assert [(v["version"], v["fetched_at"]) for v in versions] == [(1, "t1"), (2, "t3")]
     assert archive.db["reports"].get(1)["versions"] == 2 and "13件" in archive.db["reports"].get(1)["text"]
@@ -116,12 +172,16 @@ def test_gone_when_every_sighting_is_gone_and_back_when_seen_again(archive):
 def test_not_modified_updates_last_seen(archive):
     archive.record_page(url="http://a.test/1", site_id="s1", status=200, fetched_at="t1", record=_record(), etag='"x"')
     assert archive.record_not_modified("http://a.test/1", "t9") == "unchanged"
-    assert archive.db["reports"].get(1)["last_seen_at"] == "t9" and archive.db["pages"].get("http://a.test/1")["etag"] == '"x"'
+    assert (
+        archive.db["reports"].get(1)["last_seen_at"] == "t9"
+        and archive.db["pages"].get("http://a.test/1")["etag"] == '"x"'
+    )
 
 
 def test_unlisted_for_n_runs_is_gone_and_listing_resets_the_count(archive):
-    archive.record_page(url="http://a.test/1", site_id="s1", status=200, fetched_at="t1", record=_record(),
-                        list_url="http://a.test/")
+    archive.record_page(
+        url="http://a.test/1", site_id="s1", status=200, fetched_at="t1", record=_record(), list_url="http://a.test/"
+    )
     assert not archive.record_unlisted("http://a.test/1", "t2", gone_after=2)
     archive.record_listed("http://a.test/1")
     assert not archive.record_unlisted("http://a.test/1", "t3", gone_after=2)
@@ -132,13 +192,20 @@ def test_unlisted_for_n_runs_is_gone_and_listing_resets_the_count(archive):
 def test_a_page_gone_off_its_list_stays_gone_while_it_answers_and_is_back_when_listed(archive):
     """The vanish check asks an unlisted page again each night: its 200 is no return (that undid the
     mark at once); being offered by a list again is. A 404'd page answering again is back too."""
-    archive.record_page(url="http://a.test/1", site_id="s1", status=200, fetched_at="t1", record=_record(),
-                        list_url="http://a.test/")
+    archive.record_page(
+        url="http://a.test/1", site_id="s1", status=200, fetched_at="t1", record=_record(), list_url="http://a.test/"
+    )
     for night in ("t2", "t3"):
         archive.record_unlisted("http://a.test/1", night, gone_after=2)
         archive.record_page(url="http://a.test/1", site_id="s1", status=200, fetched_at=night, record=_record())
-    gone = lambda: (archive.db["reports"].get(1)["gone_at"], archive.db["pages"].get("http://a.test/1")["gone_at"],  # noqa: E731
-                    next(archive.db["sightings"].rows)["gone_at"])
+
+    def gone():
+        return (
+            archive.db["reports"].get(1)["gone_at"],
+            archive.db["pages"].get("http://a.test/1")["gone_at"],
+            next(archive.db["sightings"].rows)["gone_at"],
+        )
+
     assert gone() == ("t3", "t3", "t3")
     assert not archive.record_unlisted("http://a.test/1", "t4", gone_after=2)  # gone once, on t3
     archive.record_page(url="http://a.test/1", site_id="s1", status=200, fetched_at="t4", record=_record())
@@ -149,8 +216,9 @@ def test_a_page_gone_off_its_list_stays_gone_while_it_answers_and_is_back_when_l
     assert archive.record_gone("http://a.test/1", "t5")  # a 404 on its list
     archive.record_listed("http://a.test/1")
     assert gone() == ("t5", "t5", "t5")  # still listed, but it answered 404
-    archive.record_page(url="http://a.test/1", site_id="s1", status=200, fetched_at="t6", record=_record(),
-                        list_url="http://a.test/")
+    archive.record_page(
+        url="http://a.test/1", site_id="s1", status=200, fetched_at="t6", record=_record(), list_url="http://a.test/"
+    )
     assert gone() == (None, None, None)
 
 

@@ -34,24 +34,33 @@ def county_site(web1):
     pdf_report = web1.world.documents["dingxi-2019"]
     routes = {
         "/robots.txt": ("text/plain", b""),
-        "/nb/index.html": ("text/html; charset=utf-8", (
-            '<html><body><ul><li><a href="a1.html">示例县2018年政府信息公开工作年度报告</a></li>'
-            f'<li><a href="a2.html">{pdf_report.title}</a></li></ul></body></html>').encode()),
-        "/nb/a1.html": ("text/html; charset=utf-8", PAGE.format(
-            title="示例县2018年政府信息公开工作年度报告",
-            links='<a href="gone.pdf">年报.pdf</a><a href="fake.docx">年报.docx</a><a href="big.pdf">附表.pdf</a>'
-        ).encode()),
+        "/nb/index.html": (
+            "text/html; charset=utf-8",
+            (
+                '<html><body><ul><li><a href="a1.html">示例县2018年政府信息公开工作年度报告</a></li>'
+                f'<li><a href="a2.html">{pdf_report.title}</a></li></ul></body></html>'
+            ).encode(),
+        ),
+        "/nb/a1.html": (
+            "text/html; charset=utf-8",
+            PAGE.format(
+                title="示例县2018年政府信息公开工作年度报告",
+                links='<a href="gone.pdf">年报.pdf</a><a href="fake.docx">年报.docx</a><a href="big.pdf">附表.pdf</a>',
+            ).encode(),
+        ),
         "/nb/fake.docx": ("application/octet-stream", b"<!DOCTYPE html><html><body>error</body></html>"),
         "/nb/big.pdf": ("application/pdf", b"%PDF-1.4\n" + b"0" * 60000),
-        "/nb/a2.html": ("text/html; charset=utf-8", PAGE.format(
-            title=pdf_report.title, links='<a href="P0201900001.pdf">报告全文.pdf</a>').encode()),
+        "/nb/a2.html": (
+            "text/html; charset=utf-8",
+            PAGE.format(title=pdf_report.title, links='<a href="P0201900001.pdf">报告全文.pdf</a>').encode(),
+        ),
         "/nb/P0201900001.pdf": ("application/pdf", files.pdf_bytes(pdf_report)),
     }
 
     log = []  # (path, status) of every request, in order
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 (http.server's name)
+        def do_GET(self):
             AGENTS.append(self.headers.get("User-Agent"))
             if self.path not in routes:
                 log.append((self.path, 404))
@@ -92,20 +101,45 @@ def crawled(county_site, tmp_path_factory):
     base = county_site[0]
     tmp = tmp_path_factory.mktemp("files")
     registry = tmp / "sites.csv"
-    registry.write_text("site_id,name,adcode,level,platform,start_urls\n"
-                        f"county,示例县人民政府,621102,county,generic,{base}/nb/index.html\n", encoding="utf-8")
+    registry.write_text(
+        "site_id,name,adcode,level,platform,start_urls\n"
+        f"county,示例县人民政府,621102,county,generic,{base}/nb/index.html\n",
+        encoding="utf-8",
+    )
     db = tmp / "nianbao.db"
     crawl(registry, db)
     return sqlite_utils.Database(db), base
 
 
 def crawl(registry: Path, db: Path, *settings: str) -> None:
-    out = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "reports", "-a", f"sites={registry}",
-                          "-s", f"NIANBAO_DB={db}", "-s", "NIANBAO_ALLOW_PRIVATE=1",
-                          "-s", "NIANBAO_ATTACHMENT_MAXSIZE=20000", "-s", "LOG_LEVEL=WARNING",
-                          "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "DOWNLOAD_DELAY=0",
-                          *[arg for setting in settings for arg in ("-s", setting)]],
-                         cwd=ROOT, capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "scrapy",
+            "crawl",
+            "reports",
+            "-a",
+            f"sites={registry}",
+            "-s",
+            f"NIANBAO_DB={db}",
+            "-s",
+            "NIANBAO_ALLOW_PRIVATE=1",
+            "-s",
+            "NIANBAO_ATTACHMENT_MAXSIZE=20000",
+            "-s",
+            "LOG_LEVEL=WARNING",
+            "-s",
+            "AUTOTHROTTLE_ENABLED=0",
+            "-s",
+            "DOWNLOAD_DELAY=0",
+            *[arg for setting in settings for arg in ("-s", setting)],
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode == 0, out.stderr[-3000:]
 
 
@@ -159,8 +193,9 @@ def test_a_page_fetched_again_asks_for_its_kept_files_conditionally(crawled, cou
     assert report["versions"] == 1 and report["content_hash"] == before["content_hash"]
     assert report["stats_cells"] == len(pdf_report.cells)
     row = next(again["attachments"].rows_where("url = ?", [pdf]))
-    assert {k: row[k] for k in ("sha256", "status", "text", "etag")} == \
-        {k: first[k] for k in ("sha256", "status", "text", "etag")}
+    assert {k: row[k] for k in ("sha256", "status", "text", "etag")} == {
+        k: first[k] for k in ("sha256", "status", "text", "etag")
+    }
 
     # Without the kept bytes nothing stands in for them: the file is asked for whole.
     shutil.rmtree(tmp_path / "files")
@@ -176,19 +211,25 @@ def test_a_page_fetched_again_asks_for_its_kept_files_conditionally(crawled, cou
     crawl(tmp_path / "sites.csv", tmp_path / "nianbao.db", "NIANBAO_REFETCH_DAYS=0")
     assert ("/nb/P0201900001.pdf", 304) in log and ("/nb/P0201900001.pdf", 200) in log
     assert hashlib.sha256(kept.read_bytes()).hexdigest() == first["sha256"]
-    report = next(sqlite_utils.Database(tmp_path / "nianbao.db")["reports"].rows_where("url = ?", [f"{base}/nb/a2.html"]))
+    report = next(
+        sqlite_utils.Database(tmp_path / "nianbao.db")["reports"].rows_where("url = ?", [f"{base}/nb/a2.html"])
+    )
     assert report["versions"] == 1 and report["content_hash"] == before["content_hash"]
 
 
 def test_requests_name_the_contact_the_operator_set(county_site, tmp_path):
     base = county_site[0]
     registry = tmp_path / "sites.csv"
-    registry.write_text("site_id,name,adcode,level,platform,start_urls\n"
-                        f"county,示例县人民政府,621102,county,generic,{base}/nb/index.html\n", encoding="utf-8")
+    registry.write_text(
+        "site_id,name,adcode,level,platform,start_urls\n"
+        f"county,示例县人民政府,621102,county,generic,{base}/nb/index.html\n",
+        encoding="utf-8",
+    )
     del AGENTS[:]
     crawl(registry, tmp_path / "nianbao.db", "NIANBAO_CONTACT_URL=mailto:archive@example.org")
     assert len(AGENTS) >= 3 and set(AGENTS) == {
-        "nianbao/0.1 (archive of government information-disclosure annual reports; +mailto:archive@example.org)"}
+        "nianbao/0.1 (archive of government information-disclosure annual reports; +mailto:archive@example.org)"
+    }
 
 
 def test_workers_that_see_the_kept_files_ask_for_them_conditionally(crawled, county_site, tmp_path, redis_url):
@@ -201,15 +242,29 @@ def test_workers_that_see_the_kept_files_ask_for_them_conditionally(crawled, cou
     _, pdf_report, log = county_site
     _copy_archive(db, tmp_path)
     before = next(db["reports"].rows_where("url = ?", [f"{base}/nb/a2.html"]))
-    overrides = {"NIANBAO_REFETCH_DAYS": 0, "NIANBAO_ATTACHMENT_MAXSIZE": 20000,
-                 "AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0}
+    overrides = {
+        "NIANBAO_REFETCH_DAYS": 0,
+        "NIANBAO_ATTACHMENT_MAXSIZE": 20000,
+        "AUTOTHROTTLE_ENABLED": False,
+        "DOWNLOAD_DELAY": 0,
+    }
 
     def night(prefix: str, local_workers: int) -> dict:
-        return Coordinator(tmp_path / "sites.csv", tmp_path / "nianbao.db", redis_url, allow_private=True,
-                           progress=False, overrides=overrides, prefix=prefix, local_workers=local_workers).run()
+        return Coordinator(
+            tmp_path / "sites.csv",
+            tmp_path / "nianbao.db",
+            redis_url,
+            allow_private=True,
+            progress=False,
+            overrides=overrides,
+            prefix=prefix,
+            local_workers=local_workers,
+        ).run()
 
     def report() -> dict:
-        return next(sqlite_utils.Database(tmp_path / "nianbao.db")["reports"].rows_where("url = ?", [f"{base}/nb/a2.html"]))
+        return next(
+            sqlite_utils.Database(tmp_path / "nianbao.db")["reports"].rows_where("url = ?", [f"{base}/nb/a2.html"])
+        )
 
     del log[:]
     assert night("local", local_workers=1)["status"] == "finished"
@@ -220,9 +275,26 @@ def test_workers_that_see_the_kept_files_ask_for_them_conditionally(crawled, cou
 
     del log[:]
     env = {k: v for k, v in os.environ.items() if k.lower() not in ("http_proxy", "https_proxy", "redis_url")}
-    remote = subprocess.Popen([sys.executable, "-m", "archive.cli", "worker", "--redis", redis_url,
-                               "--prefix", "remote", "--wait", "60", "--warc-dir", str(tmp_path / "warc")],
-                              cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
+    remote = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "archive.cli",
+            "worker",
+            "--redis",
+            redis_url,
+            "--prefix",
+            "remote",
+            "--wait",
+            "60",
+            "--warc-dir",
+            str(tmp_path / "warc"),
+        ],
+        cwd=ROOT,
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     assert night("remote", local_workers=0)["status"] == "finished"
     _, err = remote.communicate(timeout=60)
     assert remote.returncode == 0, err[-3000:]

@@ -31,7 +31,9 @@ def test_type_comes_from_the_bytes_not_the_name(report_2021):
 
 
 def test_every_kind_of_bad_file_gets_a_status_and_a_reason(report_2021):
-    page = attachments.convert(b"<html><body>\xe6\x96\x87\xe4\xbb\xb6\xe4\xb8\x8d\xe5\xad\x98\xe5\x9c\xa8</body></html>")
+    page = attachments.convert(
+        b"<html><body>\xe6\x96\x87\xe4\xbb\xb6\xe4\xb8\x8d\xe5\xad\x98\xe5\x9c\xa8</body></html>"
+    )
     assert (page.status, page.text) == ("not_a_file", "") and "web page" in page.message
     broken = attachments.convert(files.pdf_bytes(report_2021)[:4000])
     assert broken.status in ("failed", "no_text_layer") and broken.message
@@ -83,7 +85,10 @@ def test_tables_attached_as_a_spreadsheet_give_every_cell(web1, rows1):
     book = attachments.convert(files.xlsx_bytes(web1.world.documents["yuanzhou-2020"]))
     assert (book.media_type, book.status) == (attachments.XLSX, "ok") and len(book.grids) == 3
     parsed = stats.parse(book.grids, 2020)
-    key = lambda c: (c["table"], c["row"], c["column"])  # noqa: E731
+
+    def key(c):
+        return (c["table"], c["row"], c["column"])
+
     assert parsed.problems == [] and sorted(parsed.cells, key=key) == sorted(row["stats"]["cells"], key=key)
 
 
@@ -95,5 +100,8 @@ def test_tables_in_an_excel_97_workbook_give_every_cell(rows1):
     book = attachments.convert((Path(__file__).parent / "fixtures" / "sample-yuanzhou-2020-tables.xls").read_bytes())
     assert (book.media_type, book.status) == (attachments.XLS, "ok")
     parsed = stats.parse(book.grids, 2020)
-    key = lambda c: (c["table"], c["row"], c["column"])  # noqa: E731
+
+    def key(c):
+        return (c["table"], c["row"], c["column"])
+
     assert parsed.problems == [] and sorted(parsed.cells, key=key) == sorted(row["stats"]["cells"], key=key)

@@ -23,8 +23,9 @@ CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
 if not (CHROMIUM and DRIVER):
     if os.environ.get("CI") == "true":
         raise RuntimeError("CI=true but chromium/chromedriver are not installed (.ci/run installs them)")
-    pytest.skip("chromium and chromedriver are not installed: apt-get install chromium chromium-driver",
-                allow_module_level=True)
+    pytest.skip(
+        "chromium and chromedriver are not installed: apt-get install chromium chromium-driver", allow_module_level=True
+    )
 
 from selenium import webdriver  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
@@ -42,8 +43,12 @@ def server(sample_archive):
     port = _free_port()
     nianbao = shutil.which("nianbao", path=str(Path(sys.executable).parent)) or "nianbao"
     env = {k: v for k, v in os.environ.items() if k.lower() not in ("http_proxy", "https_proxy")}
-    proc = subprocess.Popen([nianbao, "serve", "--db", str(sample_archive), "--port", str(port)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [nianbao, "serve", "--db", str(sample_archive), "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     assert wait_until_serving(base), "nianbao serve did not start"
     yield base
@@ -56,13 +61,23 @@ def browser(tmp_path_factory):
     downloads = tmp_path_factory.mktemp("downloads")
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--no-proxy-server", f"--user-data-dir={tmp_path_factory.mktemp('profile')}",
-                 "--window-size=1280,1000"):
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-proxy-server",
+        f"--user-data-dir={tmp_path_factory.mktemp('profile')}",
+        "--window-size=1280,1000",
+    ):
         options.add_argument(flag)
-    options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
-                                              "download.prompt_for_download": False})
+    options.add_experimental_option(
+        "prefs", {"download.default_directory": str(downloads), "download.prompt_for_download": False}
+    )
     driver = webdriver.Chrome(service=Service(DRIVER), options=options)
     driver.set_page_load_timeout(30)
     driver.downloads = downloads

@@ -27,8 +27,14 @@ def _env(proxy: str) -> dict:
 
 
 def _start(proxy, registry, db):
-    return subprocess.Popen([NIANBAO, "crawl", "--sites", str(registry), "--db", str(db)], env=_env(proxy), cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [NIANBAO, "crawl", "--sites", str(registry), "--db", str(db)],
+        env=_env(proxy),
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _state(db: Path) -> dict:
@@ -40,8 +46,9 @@ def _state(db: Path) -> dict:
             "reports": conn.execute("select count(*), count(distinct content_hash) from reports").fetchone(),
             "sightings": conn.execute("select count(*), count(distinct url) from sightings").fetchone()[0],
             "pages": conn.execute("select count(*) from pages").fetchone()[0],
-            "orphans": conn.execute("select count(*) from reports r where not exists "
-                                    "(select 1 from sightings s where s.report_id = r.id)").fetchone()[0],
+            "orphans": conn.execute(
+                "select count(*) from reports r where not exists (select 1 from sightings s where s.report_id = r.id)"
+            ).fetchone()[0],
             "versions": conn.execute("select count(*) from report_versions").fetchone()[0],
         }
     finally:
@@ -57,8 +64,14 @@ def registry(tmp_path_factory, web1):
 
 def test_killed_crawls_resume_to_the_same_archive(tmp_path, proxy1, registry):
     clean = tmp_path / "clean.db"
-    subprocess.run([NIANBAO, "crawl", "--sites", str(registry), "--db", str(clean)], env=_env(proxy1), cwd=ROOT,
-                   check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [NIANBAO, "crawl", "--sites", str(registry), "--db", str(clean)],
+        env=_env(proxy1),
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     expected = _state(clean)
 
     db = tmp_path / "killed.db"
@@ -70,8 +83,14 @@ def test_killed_crawls_resume_to_the_same_archive(tmp_path, proxy1, registry):
         if db.exists():
             state = _state(db)  # after every kill: a sound file, nothing doubled, no half-written report
             assert state["reports"][0] == state["reports"][1] and state["orphans"] == 0
-    finished = subprocess.run([NIANBAO, "crawl", "--sites", str(registry), "--db", str(db)], env=_env(proxy1),
-                              cwd=ROOT, capture_output=True, text=True, timeout=300)
+    finished = subprocess.run(
+        [NIANBAO, "crawl", "--sites", str(registry), "--db", str(db)],
+        env=_env(proxy1),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert finished.returncode == 0, finished.stderr[-2000:]
     assert _state(db) == expected
     statuses = [r[0] for r in sqlite3.connect(db).execute("select status from crawl_runs order by id")]
@@ -83,8 +102,14 @@ def test_a_second_crawl_on_the_same_archive_is_refused(tmp_path, proxy1, registr
     first = _start(proxy1, registry, db)
     try:
         time.sleep(1.0)
-        second = subprocess.run([NIANBAO, "crawl", "--sites", str(registry), "--db", str(db)], env=_env(proxy1),
-                                cwd=ROOT, capture_output=True, text=True, timeout=60)
+        second = subprocess.run(
+            [NIANBAO, "crawl", "--sites", str(registry), "--db", str(db)],
+            env=_env(proxy1),
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert second.returncode == 1 and "another crawl is running" in second.stderr
     finally:
         first.wait(timeout=120)

@@ -13,13 +13,15 @@ PLATFORMS = tuple(adapters.ADAPTERS)
 
 
 def test_registry_reads_good_rows_and_reports_bad_ones():
-    text = ("site_id,name,adcode,level,platform,start_urls\n"
-            "a,甲,360900,prefecture,trs,http://a.test/x/index.html http://a.test/y/\n"
-            "b,乙,3609,county,auto,http://b.test/\n"
-            "c,丙,,village,auto,http://c.test/\n"
-            "d,丁,,county,cms9,http://d.test/\n"
-            "e,戊,,county,auto,ftp://e.test/\n"
-            "a,again,,county,auto,http://a2.test/\n")
+    text = (
+        "site_id,name,adcode,level,platform,start_urls\n"
+        "a,甲,360900,prefecture,trs,http://a.test/x/index.html http://a.test/y/\n"
+        "b,乙,3609,county,auto,http://b.test/\n"
+        "c,丙,,village,auto,http://c.test/\n"
+        "d,丁,,county,cms9,http://d.test/\n"
+        "e,戊,,county,auto,ftp://e.test/\n"
+        "a,again,,county,auto,http://a2.test/\n"
+    )
     sites, errors = registry.parse(text, PLATFORMS, "t.csv")
     assert [s.site_id for s in sites] == ["a"]
     assert sites[0].start_urls == ("http://a.test/x/index.html", "http://a.test/y/")
@@ -77,8 +79,9 @@ def test_list_links_carry_titles_and_dates(web1, rows1):
         assert link.title == truth[link.url]["title"] and link.date == truth[link.url]["published"]
 
 
-@pytest.mark.parametrize("host", ["127.0.0.1", "10.1.2.3", "169.254.169.254", "192.168.0.1", "[::1]", "localhost",
-                                  "a.localhost", "0.0.0.0"])
+@pytest.mark.parametrize(
+    "host", ["127.0.0.1", "10.1.2.3", "169.254.169.254", "192.168.0.1", "[::1]", "localhost", "a.localhost", "0.0.0.0"]
+)
 def test_private_addresses_are_refused(host):
     assert private_reason(host)
     with pytest.raises(PrivateAddressRefused):
@@ -95,15 +98,31 @@ def test_a_page_that_cannot_be_read_is_marked_and_not_stored_as_a_page():
     from crawler.items import ArticlePage
     from crawler.pipelines import read_page
 
-    item = ArticlePage(url="http://a.test/1", requested_url="http://a.test/1", site_id="a", status=200, headers={},
-                       body=None, fetched_at="t")  # a body that is not bytes
+    item = ArticlePage(
+        url="http://a.test/1",
+        requested_url="http://a.test/1",
+        site_id="a",
+        status=200,
+        headers={},
+        body=None,
+        fetched_at="t",
+    )  # a body that is not bytes
     read = read_page(item)
     assert read.failure and read.failure.startswith("ReadPipeline:")
     assert read.record is None and read.url == "http://a.test/1"
 
 
-@pytest.mark.parametrize("host", ["100.100.100.200", "[2002:7f00:1::]", "[::ffff:10.0.0.1]", "[64:ff9b::a9fe:a9fe]",
-                                  "[64:ff9b::7f00:1]", "[64:ff9b:1::a00:1]"])
+@pytest.mark.parametrize(
+    "host",
+    [
+        "100.100.100.200",
+        "[2002:7f00:1::]",
+        "[::ffff:10.0.0.1]",
+        "[64:ff9b::a9fe:a9fe]",
+        "[64:ff9b::7f00:1]",
+        "[64:ff9b:1::a00:1]",
+    ],
+)
 def test_shared_and_embedded_private_addresses_are_refused(host):
     assert private_reason(host)
 
@@ -114,6 +133,7 @@ def test_an_address_that_embeds_a_public_one_passes():
 
 def test_adapters_survive_hostile_list_pages():
     from crawler.adapters import generic, hanweb, jsapi, trs
+
     huge = 'createPageHTML(3000000, 0, "index", "html")'
     assert len(trs.parse("http://a.test/c/index.html", huge).follow) <= 2000
     config = '<script>var c = {"api": "/api/x", "pageSize": "abc", "total": [1]};</script>'
@@ -122,8 +142,10 @@ def test_adapters_survive_hostile_list_pages():
     assert jsapi.parse("http://a.test/api", deep).links == []
     nulls = '{"list": [{"title": null, "url": null}, {"title": "甲县2019年年报", "url": "/a.html"}]}'
     assert [link.url for link in jsapi.parse("http://a.test/api", nulls).links] == ["http://a.test/a.html"]
-    store = ('<datastore><nextgroup><![CDATA[<a href="javascript:void(0)?columnid=1"></a>]]></nextgroup><recordset>'
-             '<record><![CDATA[<li><a href="/art/1.html">甲</a></li>]]></record></recordset></datastore>')
+    store = (
+        '<datastore><nextgroup><![CDATA[<a href="javascript:void(0)?columnid=1"></a>]]></nextgroup><recordset>'
+        '<record><![CDATA[<li><a href="/art/1.html">甲</a></li>]]></record></recordset></datastore>'
+    )
     (follow,) = hanweb.parse("http://a.test/col/col1/index.html", store).follow
     assert follow.url.startswith("http://a.test/module/web/jpage/dataproxy.jsp?")
     page = '<a href="http://other.test/nb/2019.html">某县2019年政府信息公开工作年度报告</a><a href="JavaScript:go()">2019年年报</a>'
@@ -153,7 +175,9 @@ def test_the_contact_url_setting_goes_into_the_user_agent():
     assert agent(NIANBAO_CONTACT_URL="https://example.org/contact", USER_AGENT="other/1") == "other/1"
 
 
-@pytest.mark.parametrize("contact", ["example.org", "https://example.org/a b", "https://example.org/\r\nX: y", "ftp://x"])
+@pytest.mark.parametrize(
+    "contact", ["example.org", "https://example.org/a b", "https://example.org/\r\nX: y", "ftp://x"]
+)
 def test_a_contact_that_is_not_a_url_is_refused_before_crawling(tmp_path, contact):
     from click.testing import CliRunner
 
@@ -161,17 +185,21 @@ def test_a_contact_that_is_not_a_url_is_refused_before_crawling(tmp_path, contac
 
     sites = tmp_path / "sites.csv"
     sites.write_text("site_id,name,adcode,level,platform,start_urls\n", encoding="utf-8")
-    result = CliRunner().invoke(main, ["crawl", "--sites", str(sites), "--db", str(tmp_path / "a.db"),
-                                       "--contact", contact])
+    result = CliRunner().invoke(
+        main, ["crawl", "--sites", str(sites), "--db", str(tmp_path / "a.db"), "--contact", contact]
+    )
     assert result.exit_code == 2 and "--contact" in result.output, result.output
     assert not (tmp_path / "a.db").exists()
 
 
-@pytest.mark.parametrize("body, kind", [
-    (b"", "empty"),
-    (b"\x89PNG\r\n\x1a\n" + bytes(range(256)), "binary"),
-    ("<html><body><p>系统维护中，请稍后访问。</p></body></html>".encode(), "list_empty"),
-])
+@pytest.mark.parametrize(
+    "body, kind",
+    [
+        (b"", "empty"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(range(256)), "binary"),
+        ("<html><body><p>系统维护中，请稍后访问。</p></body></html>".encode(), "list_empty"),
+    ],
+)
 def test_a_list_page_that_cannot_be_read_leaves_its_site_incomplete(tmp_path, body, kind):
     """Such a page is a crawl error, and no known page of the site may count as having left its list
     tonight (else a column down for maintenance would, night after night, make every report gone)."""
@@ -182,13 +210,19 @@ def test_a_list_page_that_cannot_be_read_leaves_its_site_incomplete(tmp_path, bo
     from crawler.spiders.reports import ReportsSpider
 
     sites = tmp_path / "sites.csv"
-    sites.write_text("site_id,name,adcode,level,platform,start_urls\ns1,甲县,,county,generic,http://a.test/list.html\n",
-                     encoding="utf-8")
-    spider = ReportsSpider.from_crawler(Crawler(ReportsSpider, crawl_settings(sites, tmp_path / "a.db")),
-                                        sites=str(sites))
+    sites.write_text(
+        "site_id,name,adcode,level,platform,start_urls\ns1,甲县,,county,generic,http://a.test/list.html\n",
+        encoding="utf-8",
+    )
+    spider = ReportsSpider.from_crawler(
+        Crawler(ReportsSpider, crawl_settings(sites, tmp_path / "a.db")), sites=str(sites)
+    )
     spider.list_pages, spider.list_requested = {"s1": 0}, {"s1": 1}
     request = Request("http://a.test/list.html", meta={"site_id": "s1", "role": "list"})
-    out = list(spider.parse_listing(HtmlResponse(request.url, body=body, request=request,
-                                                 headers={"Content-Type": "text/html; charset=utf-8"})))
+    out = list(
+        spider.parse_listing(
+            HtmlResponse(request.url, body=body, request=request, headers={"Content-Type": "text/html; charset=utf-8"})
+        )
+    )
     assert [(item.kind, item.url) for item in out] == [(kind, "http://a.test/list.html")]
     assert spider.incomplete == {"s1"}

@@ -18,20 +18,30 @@ def test_link_scores_prefer_the_report_column_and_refuse_look_alikes():
     assert discover.score_link("政府信息公开年报", "/a/")[0] == "column"
     assert discover.score_link("年度报告", "/a/")[0] == "column"
     assert discover.score_link("政府信息公开年报", "/a/")[1] > discover.score_link("年度报告", "/a/")[1]
-    for look_alike in ("2021年度政府信息公开工作年度报告", "政府信息公开指南", "2021年度政府网站年度工作报表",
-                       "政府信息公开制度", "依申请公开", "首页"):
+    for look_alike in (
+        "2021年度政府信息公开工作年度报告",
+        "政府信息公开指南",
+        "2021年度政府网站年度工作报表",
+        "政府信息公开制度",
+        "依申请公开",
+        "首页",
+    ):
         assert discover.score_link(look_alike, "/a/") is None, look_alike
     assert discover.score_link("政府信息公开", "/zwgk/")[0] == "section"
     assert discover.score_link("政府信息公开", "/zwgk/")[1] > discover.score_link("政务动态与信息公开", "/x/")[1]
 
 
 def test_candidates_stay_on_the_site_and_read_title_of_image_links():
-    page = ('<a href="http://other.test/nb/">政府信息公开年报</a><a href="http://zwgk.a.test/col/col1/">'
-            '<img src="x.png"></a><a title="政府信息公开年报" href="http://zwgk.a.test/col/col2/"><img src="y.png"></a>'
-            '<a href="/zwgk/">政府信息公开</a>')
+    page = (
+        '<a href="http://other.test/nb/">政府信息公开年报</a><a href="http://zwgk.a.test/col/col1/">'
+        '<img src="x.png"></a><a title="政府信息公开年报" href="http://zwgk.a.test/col/col2/"><img src="y.png"></a>'
+        '<a href="/zwgk/">政府信息公开</a>'
+    )
     found = discover.candidates("http://www.a.test/", page)
-    assert [(c.url, c.kind) for c in found] == [("http://zwgk.a.test/col/col2/", "column"),
-                                                ("http://www.a.test/zwgk/", "section")]
+    assert [(c.url, c.kind) for c in found] == [
+        ("http://zwgk.a.test/col/col2/", "column"),
+        ("http://www.a.test/zwgk/", "section"),
+    ]
 
 
 def _fetcher(web):
@@ -46,6 +56,7 @@ def _fetcher(web):
             text = response.body.decode(web._sites[url.split("/")[2]].encoding)
             return discover.Page(url, response.status, text, {k.lower(): v for k, v in response.headers})
         raise discover.FetchFailed("redirect_loop")
+
     return fetch
 
 
@@ -68,6 +79,7 @@ def test_discover_finds_every_sample_column_from_the_home_page_in_two_hops(web1,
 def test_discover_reports_an_unreachable_start():
     def fetch(url):
         raise discover.FetchFailed("dns", "no such host")
+
     found = discover.discover("http://nowhere.test/", fetch)
     assert found.column is None and found.error == "dns: no such host"
 
@@ -85,14 +97,20 @@ def test_sites_check_probes_a_registry_and_keeps_every_row(tmp_path, proxy1, web
     writer.writerow(["unknown", "未知", "110101", "county", "auto", "", "", "note kept"])
     path = tmp_path / "sites.csv"
     path.write_text(out.getvalue(), encoding="utf-8")
-    result = CliRunner().invoke(main, ["sites", "check", "--registry", str(path), "--proxy", proxy1, "--pause", "0",
-                                       "--timeout", "5"])
+    result = CliRunner().invoke(
+        main, ["sites", "check", "--registry", str(path), "--proxy", proxy1, "--pause", "0", "--timeout", "5"]
+    )
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
     assert [r["site_id"] for r in rows] == [s["site_id"] for s in sites[:4]] + ["nohost", "local", "unknown"]
     for row, site in zip(rows[:3], sites[:3]):
-        assert (row["status"], row["verified"], row["start_urls"], row["detected_platform"], row["extra"]) == \
-               ("ok", "true", site["start_urls"], site["platform"], "kept")
+        assert (row["status"], row["verified"], row["start_urls"], row["detected_platform"], row["extra"]) == (
+            "ok",
+            "true",
+            site["start_urls"],
+            site["platform"],
+            "kept",
+        )
         assert row["checked_at"] and row["platform"] == "auto"
     assert (rows[3]["status"], rows[3]["detected_platform"]) == ("ok", sites[3]["platform"])
     assert rows[4]["status"] == "http_502" and rows[4]["verified"] == "false"  # the proxy knows no such host
@@ -109,7 +127,7 @@ def test_probe_statuses_from_real_local_servers(monkeypatch):
     from crawler.probe import Fetcher
 
     class Challenge(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802
+        def do_GET(self):
             status = 412 if self.path == "/" else 302
             self.send_response(status)
             if status == 302:
@@ -129,12 +147,14 @@ def test_probe_statuses_from_real_local_servers(monkeypatch):
     fetch = Fetcher(timeout=1, allow_private=True, pause=0)
     guarded = Fetcher(timeout=1, pause=0)
     try:
+
         def status(fetcher, url):
             try:
                 fetcher(url)
             except discover.FetchFailed as e:
                 return e.status
             return "ok"
+
         assert status(fetch, f"http://127.0.0.1:{port}/") == "blocked_412"
         assert status(fetch, f"http://127.0.0.1:{quiet_port}/") == "timeout"
         assert status(guarded, f"http://127.0.0.1:{port}/") == "private_address"

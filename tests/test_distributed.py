@@ -30,18 +30,38 @@ def _env(proxy: str) -> dict:
 
 
 def _single(proxy: str, registry: Path, db: Path) -> None:
-    subprocess.run([NIANBAO, "crawl", "--sites", str(registry), "--db", str(db)], env=_env(proxy), cwd=ROOT,
-                   check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [NIANBAO, "crawl", "--sites", str(registry), "--db", str(db)],
+        env=_env(proxy),
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
 
 
 def _distributed(proxy: str, registry: Path, db: Path, redis: str, workers: int = 3) -> list[str]:
     """The coordinator and ``workers`` worker processes, as on separate machines; their stderr."""
     env = _env(proxy)
-    coordinator = subprocess.Popen([NIANBAO, "crawl", "--sites", str(registry), "--db", str(db), "--redis", redis],
-                                   env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    procs = [subprocess.Popen([NIANBAO, "worker", "--redis", redis, "--wait", "60", "--warc-dir",
-                               str(db.parent / "warc")], env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE, text=True) for _ in range(workers)]
+    coordinator = subprocess.Popen(
+        [NIANBAO, "crawl", "--sites", str(registry), "--db", str(db), "--redis", redis],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    procs = [
+        subprocess.Popen(
+            [NIANBAO, "worker", "--redis", redis, "--wait", "60", "--warc-dir", str(db.parent / "warc")],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(workers)
+    ]
     outputs = []
     for p in [coordinator, *procs]:
         _, err = p.communicate(timeout=120)
@@ -69,26 +89,54 @@ def _fetched(warc_dir: Path) -> Counter:
 def _snapshot(db: Path) -> dict:
     """What the archive holds, keyed so two crawls can be compared (ids and times aside)."""
     conn = sqlite3.connect(db)
-    q = lambda sql: conn.execute(sql).fetchall()  # noqa: E731
+
+    def q(sql):
+        return conn.execute(sql).fetchall()
+
     last = q("select max(id) from crawl_runs")[0][0]
     try:
         return {
-            "reports": {r[0]: r[1:] for r in q("select content_hash, title, agency, report_year, adcode, sightings, "
-                                               "versions, gone_at is null from reports")},
-            "sightings": {r[0]: r[1:] for r in q("select s.url, r.content_hash, s.site_id, s.list_url, "
-                                                 "s.gone_at is null from sightings s join reports r on r.id = s.report_id")},
-            "pages": {r[0]: r[1:] for r in q("select url, site_id, is_report, content_hash, status, unlisted_runs, "
-                                             "gone_at is null, etag from pages")},
-            "versions": sorted(q("select r.content_hash, v.version, v.content_hash from report_versions v "
-                                 "join reports r on r.id = v.report_id")),
+            "reports": {
+                r[0]: r[1:]
+                for r in q(
+                    "select content_hash, title, agency, report_year, adcode, sightings, "
+                    "versions, gone_at is null from reports"
+                )
+            },
+            "sightings": {
+                r[0]: r[1:]
+                for r in q(
+                    "select s.url, r.content_hash, s.site_id, s.list_url, "
+                    "s.gone_at is null from sightings s join reports r on r.id = s.report_id"
+                )
+            },
+            "pages": {
+                r[0]: r[1:]
+                for r in q(
+                    "select url, site_id, is_report, content_hash, status, unlisted_runs, "
+                    "gone_at is null, etag from pages"
+                )
+            },
+            "versions": sorted(
+                q(
+                    "select r.content_hash, v.version, v.content_hash from report_versions v "
+                    "join reports r on r.id = v.report_id"
+                )
+            ),
             "sites": sorted(q("select site_id, detected_platform from sites")),
-            "run": q(f"select status, sites, pages, reports_new, reports_changed, reports_unchanged, sightings_new, "
-                     f"rejected, errors, gone from crawl_runs where id = {last}"),
+            "run": q(
+                f"select status, sites, pages, reports_new, reports_changed, reports_unchanged, sightings_new, "
+                f"rejected, errors, gone from crawl_runs where id = {last}"
+            ),
             # A report posted on two sites is new at whichever copy is stored first, a sighting at the
             # other: arrival order, which no crawl of concurrent hosts fixes. Per site, new + sightings_new
             # is what is compared; the run's totals above stay exact.
-            "run_sites": sorted(q(f"select site_id, requests, bytes, pages, new + sightings_new, changed, unchanged, "
-                                  f"rejected, errors, gone from crawl_run_sites where run_id = {last}")),
+            "run_sites": sorted(
+                q(
+                    f"select site_id, requests, bytes, pages, new + sightings_new, changed, unchanged, "
+                    f"rejected, errors, gone from crawl_run_sites where run_id = {last}"
+                )
+            ),
             "errors": sorted(q(f"select kind, site_id, url from crawl_errors where run_id = {last}")),
         }
     finally:
@@ -114,7 +162,9 @@ def test_three_workers_archive_every_report_once_and_fetch_every_url_once(day1, 
     conn = sqlite3.connect(dist)
     n, distinct = conn.execute("select count(*), count(distinct content_hash) from reports").fetchone()
     assert n == distinct == len(reports)
-    assert {u for (u,) in conn.execute("select url from sightings")} == {r["url"] for r in rows1 if r["kind"] == "report"}
+    assert {u for (u,) in conn.execute("select url from sightings")} == {
+        r["url"] for r in rows1 if r["kind"] == "report"
+    }
     fetched = _fetched(dist.parent / "warc")
     assert fetched and max(fetched.values()) == 1, [u for u, c in fetched.items() if c > 1]
     assert set(fetched) == set(_fetched(single.parent / "warc"))
@@ -161,8 +211,13 @@ def test_items_a_killed_coordinator_left_in_redis_are_stored_by_the_next(tmp_pat
     server = redis.Redis.from_url(redis_url)
     dead = Keys("recovery", "deadbeef")
     server.set(Keys.current("recovery"), dead.token)
-    item = CrawlError(site_id="yichun", url="http://www.yichun.gov.test/lost.html", kind="http_500",
-                      message="HTTP 500", at="2026-01-01T00:00:00+00:00")
+    item = CrawlError(
+        site_id="yichun",
+        url="http://www.yichun.gov.test/lost.html",
+        kind="http_500",
+        message="HTTP 500",
+        at="2026-01-01T00:00:00+00:00",
+    )
     server.lpush(dead.processing, pickle.dumps(("item", item)))
     server.lpush(dead.items, b"not a pickle")  # a bad message is recorded, not fatal
     db = tmp_path / "nianbao.db"
@@ -170,7 +225,9 @@ def test_items_a_killed_coordinator_left_in_redis_are_stored_by_the_next(tmp_pat
     assert run["status"] == "no_workers"
     conn = sqlite3.connect(db)
     assert conn.execute("select kind, url from crawl_errors order by id").fetchall() == [
-        ("http_500", item.url), ("ingest", "")]
+        ("http_500", item.url),
+        ("ingest", ""),
+    ]
     assert not list(server.scan_iter(match="recovery:*"))
 
 

@@ -62,8 +62,12 @@ def test_archive_holds_every_report_and_no_other_page(day1_archive, rows1):
     by_title = {r["title"]: r for r in reports}
     for rid, t in truth.items():
         got = by_title[t["title"]]
-        assert (got["report_year"], got["agency"], got["adcode"], got["level"]) == \
-               (t["report_year"], t["agency"], t["adcode"], t["level"]), rid
+        assert (got["report_year"], got["agency"], got["adcode"], got["level"]) == (
+            t["report_year"],
+            t["agency"],
+            t["adcode"],
+            t["level"],
+        ), rid
     first_dates = {}
     for r in rows1:
         if r["kind"] == "report":
@@ -99,13 +103,18 @@ def test_second_run_changes_no_counts_then_day_two_changes_four_things(day1_arch
     before = _counts(copy)
     _crawl(proxy1, registry, copy)
     assert _counts(copy) == before
-    runs = sqlite_utils.Database(copy).execute(
-        "select requests, reports_unchanged, reports_new from crawl_runs order by id").fetchall()
+    runs = (
+        sqlite_utils.Database(copy)
+        .execute("select requests, reports_unchanged, reports_new from crawl_runs order by id")
+        .fetchall()
+    )
     assert runs[-1][2] == 0 and runs[-1][0] <= 0.5 * runs[0][0]  # an unchanged web costs its first list pages
     with SampleServer(web2) as server:
         out = _crawl(server.proxy_url, registry, copy, "--refetch-days", "0")
     d = sqlite_utils.Database(copy)
-    run = d.execute("select id, reports_new, reports_changed, sightings_new from crawl_runs order by id desc").fetchone()
+    run = d.execute(
+        "select id, reports_new, reports_changed, sightings_new from crawl_runs order by id desc"
+    ).fetchone()
     assert run[1:] == (1, 1, 1), out.stderr[-2000:]
     assert d.execute("select count(*) from report_versions where version > 1").fetchone()[0] == 1
     per_site = list(d["crawl_run_sites"].rows_where("run_id = ?", [run[0]]))
@@ -121,10 +130,25 @@ def test_scrapy_crawl_reports_works_as_scrapy_users_expect(tmp_path, web1, proxy
     registry.write_text(samples.registry_csv(web1.world), encoding="utf-8")
     db = tmp_path / "s.db"
     scrapy = shutil.which("scrapy", path=str(BIN)) or "scrapy"
-    _crawl(proxy1, registry, db, command=[scrapy, "crawl", "reports", "-a", f"sites={registry}", "-s", f"NIANBAO_DB={db}",
-                                          "-s", "LOG_LEVEL=WARNING"])
-    assert sqlite_utils.Database(db)["reports"].count == len({r["report_id"] for r in samples.page_rows(web1.world)
-                                                              if r["kind"] == "report"})
+    _crawl(
+        proxy1,
+        registry,
+        db,
+        command=[
+            scrapy,
+            "crawl",
+            "reports",
+            "-a",
+            f"sites={registry}",
+            "-s",
+            f"NIANBAO_DB={db}",
+            "-s",
+            "LOG_LEVEL=WARNING",
+        ],
+    )
+    assert sqlite_utils.Database(db)["reports"].count == len(
+        {r["report_id"] for r in samples.page_rows(web1.world) if r["kind"] == "report"}
+    )
 
 
 def _free_port() -> int:
@@ -137,8 +161,12 @@ def test_serve_publishes_the_archive_as_database_nianbao(day1_archive):
     _, _, db, _ = day1_archive
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k.lower() not in ("http_proxy", "https_proxy")}
-    proc = subprocess.Popen([_nianbao(), "serve", "--db", str(db), "--port", str(port)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [_nianbao(), "serve", "--db", str(db), "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     try:
         base = f"http://127.0.0.1:{port}"
@@ -150,7 +178,9 @@ def test_serve_publishes_the_archive_as_database_nianbao(day1_archive):
         page = opener.open(base + "/nianbao/reports", timeout=10).read().decode()
         assert "The year the report covers" in page or "report_year" in page
         with pytest.raises(urllib.error.HTTPError):
-            opener.open(urllib.request.Request(base + "/nianbao/-/query?sql=delete+from+reports", method="POST"), timeout=5)
+            opener.open(
+                urllib.request.Request(base + "/nianbao/-/query?sql=delete+from+reports", method="POST"), timeout=5
+            )
     finally:
         proc.terminate()
         proc.wait(timeout=10)
@@ -160,15 +190,35 @@ def test_extract_prints_one_json_object(tmp_path, web1, rows1):
     row = next(r for r in rows1 if r["kind"] == "report" and r["encoding"] == "gbk")
     page = tmp_path / "page.html"
     page.write_bytes(web1.respond("GET", row["url"]).body)
-    out = subprocess.run([_nianbao(), "extract", str(page), "--url", row["url"]], capture_output=True, text=True,
-                         check=True, timeout=60)
+    out = subprocess.run(
+        [_nianbao(), "extract", str(page), "--url", row["url"]], capture_output=True, text=True, check=True, timeout=60
+    )
     got = json.loads(out.stdout)
     assert got["is_report"] is True and got["reject_reason"] is None
-    assert (got["title"], got["report_year"], got["published_date"], got["adcode"]) == \
-           (row["title"], row["report_year"], row["published"], row["adcode"])
-    assert set(got) == {"is_report", "reject_reason", "title", "agency", "source", "province", "city", "county",
-                        "adcode", "level", "report_year", "published_date", "site_name", "attachments", "text",
-                        "stats"}
+    assert (got["title"], got["report_year"], got["published_date"], got["adcode"]) == (
+        row["title"],
+        row["report_year"],
+        row["published"],
+        row["adcode"],
+    )
+    assert set(got) == {
+        "is_report",
+        "reject_reason",
+        "title",
+        "agency",
+        "source",
+        "province",
+        "city",
+        "county",
+        "adcode",
+        "level",
+        "report_year",
+        "published_date",
+        "site_name",
+        "attachments",
+        "text",
+        "stats",
+    }
     assert got["stats"]["template"] == row["stats"]["template"]
     assert len(got["stats"]["cells"]) == len(row["stats"]["cells"])
 
@@ -181,7 +231,10 @@ def test_extract_reads_an_attached_file_alone(tmp_path, web1, rows1, delivery):
     out = subprocess.run([_nianbao(), "extract", str(saved)], capture_output=True, text=True, check=True, timeout=60)
     got = json.loads(out.stdout)
     assert got["is_report"] is True and got["report_year"] == row["report_year"]
-    key = lambda c: (c["table"], c["row"], c["column"])  # noqa: E731
+
+    def key(c):
+        return (c["table"], c["row"], c["column"])
+
     assert sorted(got["stats"]["cells"], key=key) == sorted(row["stats"]["cells"], key=key)
 
 
@@ -195,8 +248,10 @@ def test_archive_holds_every_table_cell_and_finds_the_planted_inconsistencies(da
             truth[ids[r["title"]]] = r
     assert len(truth) >= 25
     for report_id, row in truth.items():
-        got = {(c["table"], c["row"], c["column"]): c["value"]
-               for c in d["report_stats"].rows_where("report_id = ?", [report_id])}
+        got = {
+            (c["table"], c["row"], c["column"]): c["value"]
+            for c in d["report_stats"].rows_where("report_id = ?", [report_id])
+        }
         assert got == {(c["table"], c["row"], c["column"]): c["value"] for c in row["stats"]["cells"]}, row["url"]
     failed = {(ids_r, c, col) for ids_r, c, col in d.execute("select report_id, [check], [column] from stats_checks")}
     planted = {(rid, f["check"], f["column"]) for rid, r in truth.items() for f in r["planted_errors"]}
@@ -226,8 +281,11 @@ def test_every_response_is_raw_evidence_in_a_valid_warc(day1_archive, web1):
     out = subprocess.run([_nianbao(), "raw", str(report_id), "--db", str(db)], capture_output=True, timeout=60)
     assert out.returncode == 0 and out.stdout == web1.respond("GET", url).body
     warc_file, offset = d.execute("select warc_file, warc_offset from reports where id = ?", [report_id]).fetchone()
-    replay = subprocess.run([str(bin_dir / "warcio"), "extract", "--payload", str(tmp / "warc" / warc_file), str(offset)],
-                            capture_output=True, timeout=60)
+    replay = subprocess.run(
+        [str(bin_dir / "warcio"), "extract", "--payload", str(tmp / "warc" / warc_file), str(offset)],
+        capture_output=True,
+        timeout=60,
+    )
     assert replay.returncode == 0 and replay.stdout == out.stdout  # warcio's own tool reads the same record
     missing = subprocess.run([_nianbao(), "raw", "99999", "--db", str(db)], capture_output=True, text=True, timeout=60)
     assert missing.returncode == 1 and "no report 99999" in missing.stderr
@@ -254,19 +312,27 @@ def test_nightly_views_after_day_two(day1_archive, proxy1, web2):
     assert [d["version"] for d in diff] == [1, 2] and diff[1]["changes"].startswith("--- before")
     assert len(get("/nianbao/removed_reports.json?_shape=array")) == 1
     health = get("/nianbao/site_health.json?_shape=array")
-    assert len(health) == len(web2.world.sites) and all(h["last_success"] and h["consecutive_failures"] == 0
-                                                          for h in health)
+    assert len(health) == len(web2.world.sites) and all(
+        h["last_success"] and h["consecutive_failures"] == 0 for h in health
+    )
 
 
 def test_registry_of_websites_only_checked_then_crawled_with_auto_finds_every_report(tmp_path, web1, rows1, proxy1):
     """Home pages in, `sites check` discovers each column, the crawl fingerprints each platform."""
     lines = ["site_id,name,adcode,level,platform,start_urls,website"]
-    lines += [f"{s['site_id']},{s['name']},{s['adcode']},{s['level']},auto,,http://{s['host']}/"
-              for s in samples.site_rows(web1.world)]
+    lines += [
+        f"{s['site_id']},{s['name']},{s['adcode']},{s['level']},auto,,http://{s['host']}/"
+        for s in samples.site_rows(web1.world)
+    ]
     registry = tmp_path / "sites.csv"
     registry.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    check = subprocess.run([_nianbao(), "sites", "check", "--registry", str(registry), "--proxy", proxy1,
-                            "--pause", "0"], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    check = subprocess.run(
+        [_nianbao(), "sites", "check", "--registry", str(registry), "--proxy", proxy1, "--pause", "0"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
     assert check.returncode == 0 and f"({len(lines) - 1} ok)" in check.stderr, check.stderr
     db = tmp_path / "auto.db"
     _crawl(proxy1, registry, db)

@@ -21,18 +21,27 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from support import hostile
+from support.hostile import CASES, HostileServer, case_url
 
 from archive.serve import wait_until_serving
 from crawler import samples
-from support import hostile
-from support.hostile import CASES, HostileServer, case_url
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 NORMAL = "chuxiong"  # a sample site crawled beside the hostile ones: it must come out as if alone
-SETTINGS = {"DOWNLOAD_TIMEOUT": 2.5, "DOWNLOAD_MAXSIZE": 8 * 1024 * 1024, "NIANBAO_RETRY_BACKOFF": 0.2, "RETRY_TIMES": 2, "NIANBAO_MAX_LIST_DEPTH": 5,
-            "NIANBAO_MAX_LIST_PAGES": 12, "NIANBAO_BLOCKED_LIMIT": 3, "DOWNLOAD_DELAY": 0,
-            "AUTOTHROTTLE_ENABLED": False, "LOG_LEVEL": "WARNING"}
+SETTINGS = {
+    "DOWNLOAD_TIMEOUT": 2.5,
+    "DOWNLOAD_MAXSIZE": 8 * 1024 * 1024,
+    "NIANBAO_RETRY_BACKOFF": 0.2,
+    "RETRY_TIMES": 2,
+    "NIANBAO_MAX_LIST_DEPTH": 5,
+    "NIANBAO_MAX_LIST_PAGES": 12,
+    "NIANBAO_BLOCKED_LIMIT": 3,
+    "DOWNLOAD_DELAY": 0,
+    "AUTOTHROTTLE_ENABLED": False,
+    "LOG_LEVEL": "WARNING",
+}
 OVERRIDE_REASON = "written permission of the site's webmaster (test)"
 
 
@@ -55,8 +64,14 @@ def scrapy_crawl(proxy: str, sites: Path, db: Path, settings: dict) -> subproces
         env.pop(name, None)
     scrapy = shutil.which("scrapy", path=str(BIN)) or "scrapy"
     options = [arg for k, v in {"NIANBAO_DB": db, **settings}.items() for arg in ("-s", f"{k}={v}")]
-    return subprocess.run([scrapy, "crawl", "reports", "-a", f"sites={sites}", *options], env=env, cwd=ROOT,
-                          capture_output=True, text=True, timeout=240)
+    return subprocess.run(
+        [scrapy, "crawl", "reports", "-a", f"sites={sites}", *options],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -77,9 +92,14 @@ def crawled(tmp_path_factory, web1, rows1):
         again = tmp / "again.db"
         shutil.copy(db, again)
         only_hostile = tmp / "hostile.csv"
-        only_hostile.write_text("\n".join(registry(web1).splitlines()[:1] + [l for l in registry(web1).splitlines()
-                                                                             if l.startswith("hostile,")]) + "\n",
-                                encoding="utf-8")
+        only_hostile.write_text(
+            "\n".join(
+                registry(web1).splitlines()[:1]
+                + [line for line in registry(web1).splitlines() if line.startswith("hostile,")]
+            )
+            + "\n",
+            encoding="utf-8",
+        )
         server.broken = True
         out2 = scrapy_crawl(server.proxy_url, only_hostile, again, {**SETTINGS, "NIANBAO_REFETCH_DAYS": 0})
         assert out2.returncode == 0, out2.stderr[-3000:]
@@ -94,8 +114,17 @@ def crawled(tmp_path_factory, web1, rows1):
     server.hits = server.hits[:first_night]  # the tests below count the first crawl's requests
     conn = sqlite3.connect(db)
     conn.row_factory = sqlite3.Row
-    yield {"db": db, "conn": conn, "server": server, "took": took, "stderr": out.stderr, "before": before,
-           "again": again, "outage": outage, "outage_hits": outage_hits}
+    yield {
+        "db": db,
+        "conn": conn,
+        "server": server,
+        "took": took,
+        "stderr": out.stderr,
+        "before": before,
+        "again": again,
+        "outage": outage,
+        "outage_hits": outage_hits,
+    }
     conn.close()
 
 
@@ -118,8 +147,12 @@ def test_the_crawl_finished_with_every_site(crawled):
 def test_the_normal_site_is_unaffected(crawled, rows1):
     conn = crawled["conn"]
     truth = {r["title"] for r in rows1 if r["site_id"] == NORMAL and r["kind"] == "report"}
-    got = {r[0] for r in conn.execute("select r.title from reports r join sightings s on s.report_id = r.id "
-                                      "where s.site_id = ?", [NORMAL])}
+    got = {
+        r[0]
+        for r in conn.execute(
+            "select r.title from reports r join sightings s on s.report_id = r.id where s.site_id = ?", [NORMAL]
+        )
+    }
     assert got == truth
     assert conn.execute("select count(*) from crawl_errors where site_id = ?", [NORMAL]).fetchone()[0] == 0
     others = {r["url"] for r in rows1 if r["site_id"] == NORMAL and r["kind"] == "other"}
@@ -207,15 +240,21 @@ def test_retry_after_is_honoured(crawled):
 
 def test_redirect_loops_end(crawled):
     assert errors(crawled, case_url("redirect-loop")) == ["redirect_loop"]
-    chain = crawled["conn"].execute("select kind, message from crawl_errors where url like ?",
-                                    [case_url("redirect-chain") + "%"]).fetchall()
+    chain = (
+        crawled["conn"]
+        .execute("select kind, message from crawl_errors where url like ?", [case_url("redirect-chain") + "%"])
+        .fetchall()
+    )
     assert [r["kind"] for r in chain] == ["redirect_loop"]
     assert len(crawled["server"].asked(case_url("redirect-chain"))) == 11  # REDIRECT_MAX_TIMES + 1
 
 
-PRIVATE_TARGETS = {"to-loopback": "http://127.0.0.1:{port}/secret.html", "to-private": "http://10.0.0.8/admin/index.html",
-                   "to-metadata": "http://169.254.169.254/latest/meta-data/iam/",
-                   "to-localhost": "http://localhost:{port}/secret.html"}
+PRIVATE_TARGETS = {
+    "to-loopback": "http://127.0.0.1:{port}/secret.html",
+    "to-private": "http://10.0.0.8/admin/index.html",
+    "to-metadata": "http://169.254.169.254/latest/meta-data/iam/",
+    "to-localhost": "http://localhost:{port}/secret.html",
+}
 
 
 @pytest.mark.parametrize("name", PRIVATE_TARGETS)
@@ -267,8 +306,12 @@ def test_calendar_trap_stops_at_the_page_cap(crawled):
 
 def test_query_string_variants_are_fetched_once(crawled):
     assert len(crawled["server"].asked(case_url("variants"))) == 1
-    assert crawled["conn"].execute("select count(*) from pages where url like ?",
-                                   [case_url("variants") + "%"]).fetchone()[0] == 1
+    assert (
+        crawled["conn"]
+        .execute("select count(*) from pages where url like ?", [case_url("variants") + "%"])
+        .fetchone()[0]
+        == 1
+    )
 
 
 def test_script_in_titles_is_stored_as_text_and_escaped_when_served(crawled, tmp_path):
@@ -279,14 +322,20 @@ def test_script_in_titles_is_stored_as_text_and_escaped_when_served(crawled, tmp
     assert "<script>alert('text')</script>" in report["text"]  # the text that showed markup, as text
     port = _free_port()
     nianbao = shutil.which("nianbao", path=str(BIN)) or "nianbao"
-    server = subprocess.Popen([nianbao, "serve", "--db", str(crawled["db"]), "--port", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [nianbao, "serve", "--db", str(crawled["db"]), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         base = f"http://127.0.0.1:{port}"
         assert wait_until_serving(base)
         opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-        for path in (f"/nianbao/reports/{report['id']}", "/nianbao/reports?_col=title",
-                     f"/nianbao/pages?url={urllib.parse.quote(case_url('script-title'))}"):
+        for path in (
+            f"/nianbao/reports/{report['id']}",
+            "/nianbao/reports?_col=title",
+            f"/nianbao/pages?url={urllib.parse.quote(case_url('script-title'))}",
+        ):
             html = opener.open(base + path, timeout=10).read().decode()
             assert "&lt;script&gt;" in html and "<script>alert" not in html and "<img src=x" not in html, path
     finally:
@@ -309,8 +358,10 @@ def test_a_broken_night_changes_nothing_archived(crawled):
     before = sqlite3.connect(crawled["before"]).execute(query).fetchall()
     conn = sqlite3.connect(crawled["again"])
     assert conn.execute(query).fetchall() == before
-    assert conn.execute("select count(*) from report_versions").fetchone()[0] == \
-           sqlite3.connect(crawled["before"]).execute("select count(*) from report_versions").fetchone()[0]
+    assert (
+        conn.execute("select count(*) from report_versions").fetchone()[0]
+        == sqlite3.connect(crawled["before"]).execute("select count(*) from report_versions").fetchone()[0]
+    )
     kinds = {url: kind for url, kind in conn.execute("select url, kind from crawl_errors where run_id = 2")}
     assert kinds[case_url("charset-missing")] == "empty" and kinds[case_url("charset-wrong")] == "binary"
     assert kinds[case_url("retry-after")] == "http_500" and kinds[case_url("flaky")] == "truncated"
@@ -318,11 +369,14 @@ def test_a_broken_night_changes_nothing_archived(crawled):
     gone = conn.execute("select gone_at from sightings where url = ?", [case_url("script-title")]).fetchone()[0]
     assert gone is not None  # a 404 marks the sighting gone; the report row itself is kept
     # A garbled or empty page now: the page row says so; the report and its sighting stay as they were.
-    for name, column, value in (("gbk-as-utf8", "encoding_problem", "mojibake"),
-                                ("variants", "reject_reason", "no body text could be extracted from the page")):
+    for name, column, value in (
+        ("gbk-as-utf8", "encoding_problem", "mojibake"),
+        ("variants", "reject_reason", "no body text could be extracted from the page"),
+    ):
         assert conn.execute(f"select {column} from pages where url = ?", [case_url(name)]).fetchone()[0] == value
-        text = conn.execute("select r.text from sightings s join reports r on r.id = s.report_id where s.url = ?",
-                            [case_url(name)]).fetchone()
+        text = conn.execute(
+            "select r.text from sightings s join reports r on r.id = s.report_id where s.url = ?", [case_url(name)]
+        ).fetchone()
         assert text and hostile.report_text(name)[1] in text[0], name
 
 
@@ -339,6 +393,18 @@ def test_a_column_down_for_maintenance_leaves_its_reports_where_they_were(crawle
 
 
 def test_every_case_has_a_test():
-    tested = {*STORED_AS_REPORTS, *ERROR_CASES, *PRIVATE_TARGETS, "mojibake", "truncated-html", "empty-html",
-              "retry-after", "flaky", "redirect-loop", "redirect-chain", "script-title", "variants"}
+    tested = {
+        *STORED_AS_REPORTS,
+        *ERROR_CASES,
+        *PRIVATE_TARGETS,
+        "mojibake",
+        "truncated-html",
+        "empty-html",
+        "retry-after",
+        "flaky",
+        "redirect-loop",
+        "redirect-chain",
+        "script-title",
+        "variants",
+    }
     assert tested == set(CASES)

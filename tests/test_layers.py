@@ -35,8 +35,12 @@ def test_the_layer_check_sees_the_imports(tmp_path):
     upside_down = config.replace('"archive.store", "pipelines"]', '"pipelines", "archive.store"]')
     assert upside_down != config
     (tmp_path / "pyproject.toml").write_text(upside_down, encoding="utf-8")
-    out = subprocess.run([_tool("lint-imports"), "--no-cache", "--config", str(tmp_path / "pyproject.toml")],
-                         cwd=ROOT, capture_output=True, text=True)
+    out = subprocess.run(
+        [_tool("lint-imports"), "--no-cache", "--config", str(tmp_path / "pyproject.toml")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert out.returncode != 0 and "BROKEN" in out.stdout
 
 
@@ -46,8 +50,9 @@ def test_ruff_lint_is_clean():
 
 
 def test_ruff_format_is_clean():
-    out = subprocess.run([_tool("ruff"), "format", "--check", "--no-cache", "."], cwd=ROOT, capture_output=True,
-                         text=True)
+    out = subprocess.run(
+        [_tool("ruff"), "format", "--check", "--no-cache", "."], cwd=ROOT, capture_output=True, text=True
+    )
     assert out.returncode == 0, out.stdout[-3000:]
 
 
@@ -75,15 +80,17 @@ def test_every_nianbao_setting_is_declared_once_and_read_without_a_default():
 def test_docs_settings_is_the_settings_table():
     from archive.cli.reference import settings_markdown
 
-    assert (ROOT / "docs" / "settings.md").read_text(encoding="utf-8") == settings_markdown(), \
+    assert (ROOT / "docs" / "settings.md").read_text(encoding="utf-8") == settings_markdown(), (
         "regenerate it: nianbao settings --markdown > docs/settings.md"
+    )
 
 
 def test_docs_schema_is_the_metadata():
     from archive.cli.reference import schema_markdown
 
-    assert (ROOT / "docs" / "schema.md").read_text(encoding="utf-8") == schema_markdown(), \
+    assert (ROOT / "docs" / "schema.md").read_text(encoding="utf-8") == schema_markdown(), (
         "regenerate it: nianbao schema --markdown > docs/schema.md"
+    )
 
 
 def test_readme_is_a_front_door():

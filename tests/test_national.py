@@ -1,7 +1,6 @@
 """The national registry: every division of the dataset once, valid codes, parents present, readable."""
 
 from collections import Counter
-from pathlib import Path
 
 from click.testing import CliRunner
 
@@ -46,8 +45,9 @@ def test_committed_csv_is_what_the_command_generates(tmp_path):
     out = tmp_path / "national.csv"
     result = CliRunner().invoke(main, ["sites", "national", "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert out.read_text(encoding="utf-8") == national.NATIONAL_CSV.read_text(encoding="utf-8"), \
+    assert out.read_text(encoding="utf-8") == national.NATIONAL_CSV.read_text(encoding="utf-8"), (
         "crawler/data/national.csv is stale: regenerate it with `nianbao sites national -o crawler/data/national.csv`"
+    )
 
 
 def test_registry_reader_takes_the_national_csv_and_skips_rows_without_start_urls_in_one_message():

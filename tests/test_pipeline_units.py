@@ -24,7 +24,7 @@ def test_gb2312_declared_but_gbk_characters_are_read_as_gb18030():
 
 
 def test_utf8_declared_as_latin1_by_the_server():
-    d = encoding.decode("<p>政府信息公开</p>".encode("utf-8"), "text/html; charset=ISO-8859-1")
+    d = encoding.decode("<p>政府信息公开</p>".encode(), "text/html; charset=ISO-8859-1")
     assert d.text == "<p>政府信息公开</p>" and d.encoding == "utf-8"
 
 
@@ -34,7 +34,7 @@ def test_bom_wins_and_is_dropped():
 
 
 def test_mojibake_is_detected():
-    garbled = "政府信息公开工作年度报告".encode("utf-8").decode("latin-1") * 5
+    garbled = "政府信息公开工作年度报告".encode().decode("latin-1") * 5
     assert encoding.is_mojibake(garbled)
     assert not encoding.is_mojibake("政府信息公开工作年度报告")
 
@@ -42,17 +42,20 @@ def test_mojibake_is_detected():
 # -- dates ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("发布时间：2019-01-14 10:31", dt.date(2019, 1, 14)),
-    ("2019年1月9日", dt.date(2019, 1, 9)),
-    ("2020/03/31", dt.date(2020, 3, 31)),
-    ("二〇一九年一月三日", dt.date(2019, 1, 3)),
-    ("二〇二一年十二月三十一日", dt.date(2021, 12, 31)),
-    ("2019年2月30日", None),
-    ("20186月", None),
-    ("日期：", None),
-    (None, None),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("发布时间：2019-01-14 10:31", dt.date(2019, 1, 14)),
+        ("2019年1月9日", dt.date(2019, 1, 9)),
+        ("2020/03/31", dt.date(2020, 3, 31)),
+        ("二〇一九年一月三日", dt.date(2019, 1, 3)),
+        ("二〇二一年十二月三十一日", dt.date(2021, 12, 31)),
+        ("2019年2月30日", None),
+        ("20186月", None),
+        ("日期：", None),
+        (None, None),
+    ],
+)
 def test_dates(text, expected):
     assert dates.parse_date(text) == expected
 
@@ -60,27 +63,36 @@ def test_dates(text, expected):
 # -- classification ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("title", [
-    "宜春市2019年政府信息公开工作年度报告", "咸宁市生态环境局2021年政府信息公开工作年度报告",
-    "东瓜镇2021年政府信息公开工作年度报告", "樟树市2014年政府信息公开年度报告",
-    "2018年宜春市人民政府政府信息公开工作年度报告", "平潭综合实验区2016年度政府信息公开工作年度报告",
-    "袁州区人民政府2010年度政府信息公开工作报告",
-])
+@pytest.mark.parametrize(
+    "title",
+    [
+        "宜春市2019年政府信息公开工作年度报告",
+        "咸宁市生态环境局2021年政府信息公开工作年度报告",
+        "东瓜镇2021年政府信息公开工作年度报告",
+        "樟树市2014年政府信息公开年度报告",
+        "2018年宜春市人民政府政府信息公开工作年度报告",
+        "平潭综合实验区2016年度政府信息公开工作年度报告",
+        "袁州区人民政府2010年度政府信息公开工作报告",
+    ],
+)
 def test_reports_are_accepted_with_a_reason(title):
     decision = classify.classify(title, "正文")
     assert decision.is_report and title in decision.reason
 
 
-@pytest.mark.parametrize("title,word", [
-    ("宜春市2020年政务公开工作要点", "工作要点"),
-    ("袁州区人民政府办公室关于2018年政务公开工作落实情况的函", "落实情况"),
-    ("樟树市2017年政务公开工作总结", "工作总结"),
-    ("关于2022年政务公开工作考核情况的通报", "考核通报"),
-    ("定西市2019年国民经济和社会发展统计公报", "统计公报"),
-    ("2021年定西市人民政府工作报告", "政府工作报告"),
-    ("咸宁市生态环境局政府信息公开指南", "指南"),
-    ("关于做好2019年政府信息公开工作年度报告编制工作的通知", "notice"),
-])
+@pytest.mark.parametrize(
+    "title,word",
+    [
+        ("宜春市2020年政务公开工作要点", "工作要点"),
+        ("袁州区人民政府办公室关于2018年政务公开工作落实情况的函", "落实情况"),
+        ("樟树市2017年政务公开工作总结", "工作总结"),
+        ("关于2022年政务公开工作考核情况的通报", "考核通报"),
+        ("定西市2019年国民经济和社会发展统计公报", "统计公报"),
+        ("2021年定西市人民政府工作报告", "政府工作报告"),
+        ("咸宁市生态环境局政府信息公开指南", "指南"),
+        ("关于做好2019年政府信息公开工作年度报告编制工作的通知", "notice"),
+    ],
+)
 def test_look_alikes_are_rejected_with_a_reason(title, word):
     decision = classify.classify(title, "正文")
     assert not decision.is_report and word in decision.reason
@@ -100,14 +112,17 @@ def test_list_page_is_rejected():
 # -- metadata -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("title,agency", [
-    ("宜春市2019年政府信息公开工作年度报告", "宜春市人民政府"),
-    ("宜春市人民政府2019年政府信息公开工作年度报告", "宜春市人民政府"),
-    ("2019年宜春市人民政府政府信息公开工作年度报告", "宜春市人民政府"),
-    ("咸宁市生态环境局2019年政府信息公开工作年度报告", "咸宁市生态环境局"),
-    ("东瓜镇2021年度政府信息公开工作年度报告", "东瓜镇人民政府"),
-    ("无年份的标题", None),
-])
+@pytest.mark.parametrize(
+    "title,agency",
+    [
+        ("宜春市2019年政府信息公开工作年度报告", "宜春市人民政府"),
+        ("宜春市人民政府2019年政府信息公开工作年度报告", "宜春市人民政府"),
+        ("2019年宜春市人民政府政府信息公开工作年度报告", "宜春市人民政府"),
+        ("咸宁市生态环境局2019年政府信息公开工作年度报告", "咸宁市生态环境局"),
+        ("东瓜镇2021年度政府信息公开工作年度报告", "东瓜镇人民政府"),
+        ("无年份的标题", None),
+    ],
+)
 def test_agency_from_title(title, agency):
     assert metadata.agency_from_title(title) == agency
 
@@ -125,7 +140,9 @@ def test_title_comes_without_site_suffix():
 
 
 def test_published_date_prefers_the_page_over_the_sidebar():
-    ex = extract.Extracted(text="", container=None, header_text="热点 2025-03-12\n发布时间：2019-01-14 来源：某县人民政府办公室")
+    ex = extract.Extracted(
+        text="", container=None, header_text="热点 2025-03-12\n发布时间：2019-01-14 来源：某县人民政府办公室"
+    )
     assert metadata.published_date(ex) == dt.date(2019, 1, 14)
     assert metadata.source(ex) == "某县人民政府办公室"
 
@@ -176,24 +193,35 @@ def test_short_place_names_resolve_when_no_full_name_is_written():
 
 
 def test_attachments_are_listed_with_their_link_text():
-    html = ('<html><body><div id="zoom"><p>某县2019年政府信息公开工作年度报告全文见附件。</p>'
-            '<a href="/files/nb2019.pdf">年报全文.pdf</a></div><a href="x.DOCX" title="统计表">下载</a>'
-            '<a href="/list.html">列表</a><a href="/down.jsp?id=7">2018年报.wps</a>'
-            '<a href="mailto:a@b.test">信箱.pdf</a></body></html>')
+    html = (
+        '<html><body><div id="zoom"><p>某县2019年政府信息公开工作年度报告全文见附件。</p>'
+        '<a href="/files/nb2019.pdf">年报全文.pdf</a></div><a href="x.DOCX" title="统计表">下载</a>'
+        '<a href="/list.html">列表</a><a href="/down.jsp?id=7">2018年报.wps</a>'
+        '<a href="mailto:a@b.test">信箱.pdf</a></body></html>'
+    )
     ex = extract.extract(html, "http://a.test/art/1.html")
-    assert ex.attachments == [{"url": "http://a.test/files/nb2019.pdf", "text": "年报全文.pdf"},
-                              {"url": "http://a.test/art/x.DOCX", "text": "下载"},
-                              {"url": "http://a.test/down.jsp?id=7", "text": "2018年报.wps"},
-                              {"url": "mailto:a@b.test", "text": "信箱.pdf"}]
+    assert ex.attachments == [
+        {"url": "http://a.test/files/nb2019.pdf", "text": "年报全文.pdf"},
+        {"url": "http://a.test/art/x.DOCX", "text": "下载"},
+        {"url": "http://a.test/down.jsp?id=7", "text": "2018年报.wps"},
+        {"url": "mailto:a@b.test", "text": "信箱.pdf"},
+    ]
     # What the spider downloads: documents over HTTP, found by path or by the link's file name.
     assert extract.file_links(html, "http://a.test/art/1.html") == [
-        "http://a.test/files/nb2019.pdf", "http://a.test/art/x.DOCX", "http://a.test/down.jsp?id=7"]
+        "http://a.test/files/nb2019.pdf",
+        "http://a.test/art/x.DOCX",
+        "http://a.test/down.jsp?id=7",
+    ]
 
 
 def test_double_encoded_page_is_recorded_as_mojibake_not_archived():
     from pipelines.page import process
-    text = "<html><head><title>某县2019年政府信息公开工作年度报告</title></head><body><div id='zoom'><p>" \
-           + "本报告依据政府信息公开条例编制，数据统计期限为全年。" * 10 + "</p></div></body></html>"
+
+    text = (
+        "<html><head><title>某县2019年政府信息公开工作年度报告</title></head><body><div id='zoom'><p>"
+        + "本报告依据政府信息公开条例编制，数据统计期限为全年。" * 10
+        + "</p></div></body></html>"
+    )
     garbled = text.encode("utf-8").decode("latin-1").encode("utf-8")
     record = process(garbled, "http://a.test/1.html")
     assert record.encoding_problem == "mojibake" and not record.is_report
@@ -204,8 +232,11 @@ def test_double_encoded_page_is_recorded_as_mojibake_not_archived():
 
 
 def test_xhtml_pages_with_an_xml_declaration_are_read():
-    html = ('<?xml version="1.0" encoding="utf-8"?><html><body><div id="zoom"><p>'
-            + "某县2019年政府信息公开工作年度报告正文。" * 5 + "</p></div></body></html>")
+    html = (
+        '<?xml version="1.0" encoding="utf-8"?><html><body><div id="zoom"><p>'
+        + "某县2019年政府信息公开工作年度报告正文。" * 5
+        + "</p></div></body></html>"
+    )
     assert "正文" in extract.extract(html).text
 
 
@@ -220,6 +251,7 @@ def test_dateparser_fallback_does_not_invent_years():
 
 def test_attachment_only_pages_keep_their_own_identity():
     from pipelines.page import identity_hash
+
     a = identity_hash("甲县2019年政府信息公开工作年度报告", "附件：点击下载", [{"url": "http://a.test/1.pdf"}])
     b = identity_hash("乙县2020年政府信息公开工作年度报告", "附件：点击下载", [{"url": "http://b.test/2.pdf"}])
     assert a != b
@@ -238,7 +270,9 @@ def test_page_faults_name_what_was_wrong_with_a_stored_page():
     assert page_faults(b"<HTML><BODY><p>\xe6\xad\xa3\xe6\x96\x87</p></BODY>\n</HTML >\n<!-- cms -->", fine) == []
     assert [k for k, _ in page_faults(whole[: whole.index(b"</p>")], fine)] == ["truncated_html"]
     assert page_faults(b"plain text, no markup", fine) == []  # nothing opened, nothing to close
-    assert [k for k, _ in page_faults(whole, SimpleNamespace(encoding_problem="mojibake", reject_reason=None))] == \
-        ["mojibake"]
-    assert [k for k, _ in page_faults(whole, SimpleNamespace(encoding_problem=None, reject_reason=NO_TEXT))] == \
-        ["no_text"]
+    assert [k for k, _ in page_faults(whole, SimpleNamespace(encoding_problem="mojibake", reject_reason=None))] == [
+        "mojibake"
+    ]
+    assert [k for k, _ in page_faults(whole, SimpleNamespace(encoding_problem=None, reject_reason=NO_TEXT))] == [
+        "no_text"
+    ]

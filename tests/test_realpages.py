@@ -22,8 +22,10 @@ BOILERPLATE = ("网站标识码", "ICP备", "主办单位", "版权所有", "当
 if not MANIFEST.exists():
     if os.environ.get("CI") == "true":
         raise RuntimeError(f"CI=true but the real pages are missing: {MANIFEST}")
-    pytest.skip(f"../shared/realpages is not beside the checkout ({MANIFEST}): real-page targets not checked",
-                allow_module_level=True)
+    pytest.skip(
+        f"../shared/realpages is not beside the checkout ({MANIFEST}): real-page targets not checked",
+        allow_module_level=True,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -46,8 +48,11 @@ def test_agency_and_adcode_reach_95_percent(scores, field):
 
 
 def _reports():
-    return [json.loads(line) for line in MANIFEST.read_text(encoding="utf-8").splitlines()
-            if line.strip() and json.loads(line)["kind"] == "report"]
+    return [
+        json.loads(line)
+        for line in MANIFEST.read_text(encoding="utf-8").splitlines()
+        if line.strip() and json.loads(line)["kind"] == "report"
+    ]
 
 
 def _saved_body(page_txt: Path) -> str:
@@ -59,7 +64,7 @@ def _saved_body(page_txt: Path) -> str:
     body = re.split(r"=+ 正文 =+\n", page_txt.read_text(encoding="utf-8"), maxsplit=1)[1]
     head = body[:600]
     if "当前位置" in head and "-->" in head:
-        body = body[head.rindex("-->") + 3:]
+        body = body[head.rindex("-->") + 3 :]
     body = re.sub(r"\s+", "", body)
     return re.sub(r"附件下载$", "", body)
 
@@ -70,7 +75,7 @@ def test_body_keeps_every_run_of_the_report_and_no_boilerplate(row):
     text = process(page.read_bytes(), row["url"]).text
     ours = re.sub(r"\s+|\|", "", text)  # our table cells are joined by ' | '
     saved = _saved_body(page.parent / "page.txt")
-    missing = [saved[i:i + 20] for i in range(0, max(1, len(saved) - 19)) if saved[i:i + 20] not in ours]
+    missing = [saved[i : i + 20] for i in range(0, max(1, len(saved) - 19)) if saved[i : i + 20] not in ours]
     assert not missing, f"{len(missing)} runs missing, first: {missing[0]}"
     assert [b for b in BOILERPLATE if b in text] == []
 
@@ -110,14 +115,17 @@ def test_discovery_on_real_pages():
     from crawler import discover
 
     report = next((SHARED / "pingtan" / "reports").iterdir()) / "page.html"
-    found = discover.candidates("https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/202203/t.htm",
-                                report.read_text(encoding="utf-8"))
+    found = discover.candidates(
+        "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/202203/t.htm", report.read_text(encoding="utf-8")
+    )
     assert found[0].url == "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/" and found[0].kind == "column"
     assert "https://www.pingtan.gov.cn/zwgk/zfxxgk/" in [c.url for c in found if c.kind == "section"]
     column = (SHARED / "pingtan" / "_lists" / "index.html").read_text(encoding="utf-8")
     assert "trs" in discover.fingerprint(column)  # the Fujian platform's list2.trsapi script
     assert discover.looks_like_column("https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/", column)
-    assert not discover.looks_like_column("http://www.yzq.gov.cn/", (MISC / "04-trs-list.html").read_text(encoding="utf-8"))
+    assert not discover.looks_like_column(
+        "http://www.yzq.gov.cn/", (MISC / "04-trs-list.html").read_text(encoding="utf-8")
+    )
     assert discover.fingerprint((MISC / "04-trs-list.html").read_text(encoding="utf-8"))[0] == "trs"
     assert discover.fingerprint((MISC / "06-hanweb-datastore.html").read_text(encoding="utf-8")) == ["hanweb"]
     assert "easysite" in discover.fingerprint((MISC / "01-pbc-list.html").read_text(encoding="utf-8"))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import fcntl
 import os
 import resource
-import signal
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -56,8 +56,10 @@ def forget_tables(db: Path, where: str = "1") -> None:
         ids = f"select id from reports where {where}"
         conn.execute(f"delete from report_stats where report_id in ({ids})")
         conn.execute(f"delete from stats_checks where report_id in ({ids}) or other_report_id in ({ids})")
-        conn.execute(f"update reports set stats_template = null, stats_source = null, stats_cells = null, "
-                     f"stats_problems = null where {where}")
+        conn.execute(
+            f"update reports set stats_template = null, stats_source = null, stats_cells = null, "
+            f"stats_problems = null where {where}"
+        )
     conn.close()
 
 
@@ -72,15 +74,22 @@ def test_an_archive_without_tables_gets_them_back_from_its_evidence_and_nothing_
     assert out.returncode == 0, out.stderr
     with_tables = sum(1 for r in full["reports"] if r[0] in {c[1] for c in full["report_stats"]})
     assert f"{with_tables} updated" in out.stdout and "0 skipped" in out.stdout
-    assert f"-> {len(full['report_stats'])}" in out.stdout and dry.stdout.replace("would be updated", "updated") == out.stdout
+    assert (
+        f"-> {len(full['report_stats'])}" in out.stdout
+        and dry.stdout.replace("would be updated", "updated") == out.stdout
+    )
     again = snapshot(archive)
     assert readings(again) == readings(full)  # ids are new; the readings and the failures are the same
     for table in ("report_versions", "sightings", "pages", "attachments"):
         assert again[table] == full[table]
-    stats_columns = [i for i, (name,) in enumerate(sqlite3.connect(archive).execute(
-        "select name from pragma_table_info('reports')")) if not name.startswith("stats_")]
-    assert [[r[i] for i in stats_columns] for r in again["reports"]] == \
-        [[r[i] for i in stats_columns] for r in full["reports"]]
+    stats_columns = [
+        i
+        for i, (name,) in enumerate(sqlite3.connect(archive).execute("select name from pragma_table_info('reports')"))
+        if not name.startswith("stats_")
+    ]
+    assert [[r[i] for i in stats_columns] for r in again["reports"]] == [
+        [r[i] for i in stats_columns] for r in full["reports"]
+    ]
     second = run("reprocess", "--db", str(archive))
     assert "0 updated" in second.stdout and snapshot(archive) == again  # a second run changes nothing
 
@@ -89,9 +98,12 @@ def test_a_report_whose_evidence_is_gone_is_skipped_and_keeps_what_it_had(archiv
     conn = sqlite3.connect(archive)
     page_report, warc_file = conn.execute(
         "select r.id, r.warc_file from reports r where r.stats_cells > 0 and not exists "
-        "(select 1 from attachments a where a.report_id = r.id) order by r.id limit 1").fetchone()
-    file_report, sha = conn.execute("select r.id, a.sha256 from reports r join attachments a on a.report_id = r.id "
-                                    "where r.stats_cells > 0 and a.sha256 is not null limit 1").fetchone()
+        "(select 1 from attachments a where a.report_id = r.id) order by r.id limit 1"
+    ).fetchone()
+    file_report, sha = conn.execute(
+        "select r.id, a.sha256 from reports r join attachments a on a.report_id = r.id "
+        "where r.stats_cells > 0 and a.sha256 is not null limit 1"
+    ).fetchone()
     conn.close()
     before = snapshot(archive)
     (archive.parent / "files" / sha[:2] / sha).unlink()
@@ -112,8 +124,9 @@ def test_a_report_whose_evidence_is_gone_is_skipped_and_keeps_what_it_had(archiv
     (archive.parent / "moved").mkdir()
     os.rename(archive.parent / "warc-elsewhere", archive.parent / "moved" / warc_file)
     forget_tables(archive, f"id = {page_report}")
-    out = run("reprocess", "--db", str(archive), "--report", str(page_report), "--warc-dir",
-              str(archive.parent / "moved"))
+    out = run(
+        "reprocess", "--db", str(archive), "--report", str(page_report), "--warc-dir", str(archive.parent / "moved")
+    )
     assert "1 updated" in out.stdout, out.stdout + out.stderr
     assert readings(snapshot(archive, DERIVED)) == readings(before)
 
@@ -133,8 +146,14 @@ def test_a_full_disk_stops_with_a_clear_error_and_leaves_whole_reports_only(arch
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
-    out = subprocess.run([NIANBAO, "reprocess", "--db", str(archive)], capture_output=True, text=True, timeout=300,
-                         cwd=ROOT, preexec_fn=full_disk)
+    out = subprocess.run(
+        [NIANBAO, "reprocess", "--db", str(archive)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+        preexec_fn=full_disk,
+    )
     assert out.returncode == 1 and out.stderr.strip().splitlines()[-1].startswith("Error: cannot write the archive")
     conn = sqlite3.connect(archive)
     assert conn.execute("pragma integrity_check").fetchone()[0] == "ok"

@@ -21,18 +21,23 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLES = 10
 RETRY_AFTER = 2
-PAGE = ('<html><head><meta charset="utf-8"><title>{t}</title></head><body><div class="TRS_Editor">'
-        "<p>{t}。本县依法公开政府信息，全年主动公开信息一千余条。</p></div></body></html>")
+PAGE = (
+    '<html><head><meta charset="utf-8"><title>{t}</title></head><body><div class="TRS_Editor">'
+    "<p>{t}。本县依法公开政府信息，全年主动公开信息一千余条。</p></div></body></html>"
+)
 
 
 def _site(host: str, log: list, spans: list, name: str):
     """A site on ``host``: a list of ARTICLES articles; the first article site A is asked for answers 503."""
+
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 (http.server's name)
+        def do_GET(self):
             arrived = time.monotonic()
             if self.path == "/index.html":
-                links = "".join(f'<li><a href="a{i}.html">{name}2023年政府信息公开工作年度报告（{i}）</a></li>'
-                                for i in range(1, ARTICLES + 1))
+                links = "".join(
+                    f'<li><a href="a{i}.html">{name}2023年政府信息公开工作年度报告（{i}）</a></li>'
+                    for i in range(1, ARTICLES + 1)
+                )
                 return self._answer(200, f"<html><body><ul>{links}</ul></body></html>", arrived)
             if not self.path.startswith("/a"):
                 return self._answer(404, "not here", arrived)
@@ -66,21 +71,50 @@ def test_retry_after_leaves_the_whole_site_alone_and_other_sites_go_on(tmp_path)
     servers = [_site("127.0.0.1", log, spans, "A"), _site("127.0.0.2", log, spans, "B")]
     try:
         registry = tmp_path / "sites.csv"
-        registry.write_text("site_id,name,adcode,level,platform,start_urls\n" + "".join(
-            f"{n},{n}县人民政府,,county,generic,http://{s.server_address[0]}:{s.server_address[1]}/index.html\n"
-            for n, s in zip("ab", servers)), encoding="utf-8")
-        out = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "reports", "-a", f"sites={registry}",
-                              "-s", f"NIANBAO_DB={tmp_path / 'nianbao.db'}", "-s", "NIANBAO_ALLOW_PRIVATE=1",
-                              "-s", "LOG_LEVEL=WARNING", "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "DOWNLOAD_DELAY=0"],
-                             cwd=ROOT, capture_output=True, text=True, timeout=120,
-                             env={k: v for k, v in os.environ.items() if "proxy" not in k.lower()})
+        registry.write_text(
+            "site_id,name,adcode,level,platform,start_urls\n"
+            + "".join(
+                f"{n},{n}县人民政府,,county,generic,http://{s.server_address[0]}:{s.server_address[1]}/index.html\n"
+                for n, s in zip("ab", servers)
+            ),
+            encoding="utf-8",
+        )
+        out = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "scrapy",
+                "crawl",
+                "reports",
+                "-a",
+                f"sites={registry}",
+                "-s",
+                f"NIANBAO_DB={tmp_path / 'nianbao.db'}",
+                "-s",
+                "NIANBAO_ALLOW_PRIVATE=1",
+                "-s",
+                "LOG_LEVEL=WARNING",
+                "-s",
+                "AUTOTHROTTLE_ENABLED=0",
+                "-s",
+                "DOWNLOAD_DELAY=0",
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={k: v for k, v in os.environ.items() if "proxy" not in k.lower()},
+        )
         assert out.returncode == 0, out.stderr[-3000:]
     finally:
         for server in servers:
             server.shutdown()
             server.server_close()
     [busy] = [at for at, site, path, status in log if status == 503]
-    during = lambda site: [path for at, s, path, _ in log if s == site and busy < at < busy + RETRY_AFTER - 0.1]  # noqa: E731
+
+    def during(site):
+        return [path for at, s, path, _ in log if s == site and busy < at < busy + RETRY_AFTER - 0.1]
+
     assert during("A") == [], during("A")  # without the pause: A's other articles, at 2 at a time
     assert len(during("B")) >= 2  # site B was crawled meanwhile
     [first] = [path for at, site, path, status in log if status == 503]

@@ -66,6 +66,7 @@ def test_day_two_proxy_answers_404_for_the_deleted_report(web2, rows2):
 
 def test_connect_is_refused(proxy1):
     import http.client
+
     host, port = proxy1.rsplit("//", 1)[1].split(":")
     conn = http.client.HTTPConnection(host, int(port), timeout=5)
     conn.request("CONNECT", "www.yichun.gov.test:443")
@@ -81,8 +82,12 @@ def test_curl_x_fetches_through_the_proxy(proxy1, rows1):
 
 def test_cli_serve_prints_the_proxy_and_serves_until_stopped():
     nianbao = shutil.which("nianbao") or os.path.join(os.path.dirname(sys.executable), "nianbao")
-    proc = subprocess.Popen([nianbao, "samples", "serve", "--port", "0", "--day", "2"], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [nianbao, "samples", "serve", "--port", "0", "--day", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         line = proc.stdout.readline()
         proxy = re.match(r"proxy: (http://127\.0\.0\.1:\d+)", line).group(1)

@@ -77,8 +77,9 @@ def test_list_pages_and_endpoints_reach_every_posting(web1, rows1):
         for row in rows1:
             if row["site_id"] == site.site_id and row["kind"] in ("list", "api"):
                 listed |= _links(web1, row)
-        postings = {r["url"] for r in rows1 if r["site_id"] == site.site_id
-                    and r["kind"] in ("report", "other", "missing")}
+        postings = {
+            r["url"] for r in rows1 if r["site_id"] == site.site_id and r["kind"] in ("report", "other", "missing")
+        }
         assert postings <= listed, (site.site_id, postings - listed)
 
 
@@ -100,8 +101,12 @@ def test_hanweb_column_carries_a_datastore_and_a_dataproxy_link(web1):
     # jpage posts the nextgroup parameters with startrecord/endrecord/perpage.
     postings = web1.world.postings[site.site_id]
     form = link.split("?", 1)[1].encode()
-    response = web1.respond("POST", f"{site.base}/module/web/jpage/dataproxy.jsp?startrecord=1&endrecord=100&perpage=15",
-                            {"Content-Type": "application/x-www-form-urlencoded"}, form)
+    response = web1.respond(
+        "POST",
+        f"{site.base}/module/web/jpage/dataproxy.jsp?startrecord=1&endrecord=100&perpage=15",
+        {"Content-Type": "application/x-www-form-urlencoded"},
+        form,
+    )
     xml = response.body.decode()
     assert f"<totalrecord>{len(postings)}</totalrecord>" in xml
     assert xml.count("<record>") == len(postings)
@@ -167,7 +172,9 @@ def test_written_site_files_match_the_web(tmp_path, web1, rows1):
     host_path = row["url"].split("://", 1)[1]
     assert (tmp_path / host_path).read_bytes() == web1.respond("GET", row["url"]).body
     assert (tmp_path / "manifest.jsonl").read_text(encoding="utf-8").count("\n") == len(rows1)
-    assert (tmp_path / "sites.csv").read_text(encoding="utf-8").startswith("site_id,name,adcode,level,platform,start_urls")
+    assert (
+        (tmp_path / "sites.csv").read_text(encoding="utf-8").startswith("site_id,name,adcode,level,platform,start_urls")
+    )
 
 
 def test_table_renderer_rejects_unknown_tables():

@@ -7,8 +7,8 @@ import collections
 import pytest
 
 from crawler import samples
-from crawler.samples.styles import STYLES
 from crawler.samples import tables
+from crawler.samples.styles import STYLES
 from crawler.samples.texts import OTHER_KINDS
 
 
@@ -82,9 +82,13 @@ def test_tables_satisfy_the_template_identities(rows1, template):
     for r in reports:
         cells = {(c["table"], c["row"], c["column"]): c["value"] for c in r["stats"]["cells"]}
         for column in tables.TABLE3_COLUMNS:
-            def v(row):
+
+            def v(row, cells=cells, column=column):
                 return cells[("三", row, column)]
-            assert v(tables.RECEIVED) + v(tables.CARRIED_IN) == v(f"{tables.RESULTS}/{tables.TOTAL_ROW}") + v(tables.CARRIED_OUT)
+
+            assert v(tables.RECEIVED) + v(tables.CARRIED_IN) == v(f"{tables.RESULTS}/{tables.TOTAL_ROW}") + v(
+                tables.CARRIED_OUT
+            )
             leaves = sum(v(row) for row in tables.outcome_rows(template))
             assert leaves == v(f"{tables.RESULTS}/{tables.TOTAL_ROW}")
         for row in tables.table3_rows(template):
@@ -101,15 +105,18 @@ def test_carried_over_requests_agree_across_years(web1):
         previous = docs.get(f"{doc.body.key}-{doc.year - 1}")
         if doc.is_report and doc.cells and previous is not None and previous.cells and doc.planted != "carried_over":
             assert tables.carried_out(previous.cells) == {
-                c.column: c.value for c in doc.cells
-                if c.table == "三" and c.row == tables.CARRIED_IN and c.column in tables.APPLICANTS}
+                c.column: c.value
+                for c in doc.cells
+                if c.table == "三" and c.row == tables.CARRIED_IN and c.column in tables.APPLICANTS
+            }
             checked += 1
     assert checked >= 3
 
 
 def test_planted_inconsistencies_are_declared_in_the_manifest(rows1):
-    planted = {r["report_id"]: {f["check"] for f in r["planted_errors"]} for r in _docs(rows1, "report")
-               if r["planted_errors"]}
+    planted = {
+        r["report_id"]: {f["check"] for f in r["planted_errors"]} for r in _docs(rows1, "report") if r["planted_errors"]
+    }
     assert planted == {"anding-2020": {"received_equals_handled"}, "xnsthj-2024": {"carried_over"}}
 
 
@@ -132,6 +139,7 @@ def test_texts_are_filled_and_titles_name_their_year(web1):
 def test_day_two_changes_exactly_four_things(rows1, rows2):
     def index(rows):
         return {r["url"]: r for r in rows if r["kind"] in ("report", "other")}
+
     one, two = index(rows1), index(rows2)
     gone = [r for r in rows2 if r["kind"] == "gone"]
     assert len(gone) == 1 and gone[0]["url"] in one and gone[0]["url"] not in two
@@ -168,7 +176,8 @@ def test_scale_mode_has_a_day_two():
     two = samples.page_rows(samples.build_world(scale=(3, 5), day=2))
     assert sum(r["kind"] == "gone" for r in two) == 1
     assert len({r["report_id"] for r in two if r["kind"] == "report"}) == len(
-        {r["report_id"] for r in one if r["kind"] == "report"})  # one deleted, one new
+        {r["report_id"] for r in one if r["kind"] == "report"}
+    )  # one deleted, one new
 
 
 def test_bad_scale_is_a_clear_error():

@@ -9,8 +9,7 @@ import random
 
 import pytest
 
-from archive.store import search
-from archive.store import Archive
+from archive.store import Archive, search
 
 
 def test_bigram_tokens_and_queries():
@@ -32,8 +31,9 @@ def test_an_exact_term_does_not_match_across_punctuation():
     assert search.exact("人员工") and not search.exact("2019年") and not search.exact("人员 工资")
     where, params = search.where_clause("人员工", "r")
     assert "instr" not in where
-    ids = [r[0] for r in db.execute(f"select rowid from {search.TABLE} where {search.TABLE} match ?",
-                                    [params["nb_match"]])]
+    ids = [
+        r[0] for r in db.execute(f"select rowid from {search.TABLE} where {search.TABLE} match ?", [params["nb_match"]])
+    ]
     assert ids == [2]
 
 
@@ -53,12 +53,23 @@ def _scan(archive, query):
 def _queries(archive, n=120):
     rng = random.Random(5)
     texts = [r[0] for r in archive.db.execute("select text from reports")]
-    out = ["喀什", "行政复议", "不予公开", "信息处理费", "2019年", "ICP", "年", "政府 公开", '"予以公开"', "没有这个词组合"]
+    out = [
+        "喀什",
+        "行政复议",
+        "不予公开",
+        "信息处理费",
+        "2019年",
+        "ICP",
+        "年",
+        "政府 公开",
+        '"予以公开"',
+        "没有这个词组合",
+    ]
     while len(out) < n:
         text = rng.choice(texts)
         size = rng.choice((2, 2, 3, 4, 6))
         start = rng.randrange(0, max(1, len(text) - size))
-        out.append(text[start:start + size].strip() or "公开")
+        out.append(text[start : start + size].strip() or "公开")
     return out
 
 
@@ -80,12 +91,14 @@ def test_ranked_search_has_snippets(archive):
 
 def _client(archive):
     from archive.serve import app
+
     return app(archive.path).client
 
 
 def _get(archive, path):
     async def go():
         return await _client(archive).get(path)
+
     return asyncio.run(go())
 
 
@@ -118,6 +131,7 @@ def test_served_archive_is_read_only_and_limited(archive):
     write = _get(archive, "/nianbao.json?sql=delete+from+reports")
     assert write.status_code == 400
     from urllib.parse import quote
+
     endless = "with recursive c(x) as (select 1 union all select x + 1 from c) select count(*) from c"
     slow = _get(archive, "/nianbao.json?sql=" + quote(endless))
     assert slow.status_code == 400 and ("interrupted" in slow.text.lower() or "time limit" in slow.text.lower())
@@ -143,6 +157,10 @@ def test_charts_and_coverage_pages(archive):
     assert sum(r["reports"] for r in chart) == archive.db["reports"].count
     coverage = _get(archive, "/nianbao/coverage.json?_shape=array&_size=max").json()
     found = {(r["agency"], r["report_year"]) for r in coverage if r["status"] == "found"}
-    assert found == {(r[0], r[1]) for r in archive.db.execute(
-        "select agency, report_year from reports where agency is not null and report_year >= 2008")}
+    assert found == {
+        (r[0], r[1])
+        for r in archive.db.execute(
+            "select agency, report_year from reports where agency is not null and report_year >= 2008"
+        )
+    }
     assert any(r["status"] == "missing" for r in coverage)

@@ -16,8 +16,13 @@ from datasette.plugins import get_plugins
 from archive import serve
 
 # Plugins that only read: ours, and what datasette-dashboards brings. A new plugin must be read first.
-READ_ONLY_PLUGINS = {"nianbao", "nianbao_lockdown", "datasette-dashboards", "datasette-leaflet",
-                     "datasette-render-markdown"}
+READ_ONLY_PLUGINS = {
+    "nianbao",
+    "nianbao_lockdown",
+    "datasette-dashboards",
+    "datasette-leaflet",
+    "datasette-render-markdown",
+}
 SECRET = "nianbao-test-secret-4f1c"
 
 
@@ -38,22 +43,41 @@ def get(ds, path: str, method: str = "GET"):
 def public_paths() -> list[str]:
     meta = serve.metadata()["databases"]["nianbao"]
     q = urllib.parse.quote
-    paths = ["/", "/nianbao", "/nianbao.json", "/-/metadata.json", "/-/settings.json", "/-/versions.json",
-             "/nianbao/reports/1", "/nianbao/reports/1.json", "/nianbao/reports/999999", "/no-such-page",
-             "/nianbao/no_such_table", f"/nianbao?sql={q('select * from no_such_table')}",
-             f"/nianbao.json?sql={q('select load_extension(1)')}", "/-/dashboards/reports",
-             f"/nianbao.json?sql={q('select * from pragma_database_list')}",
-             f"/nianbao?sql={q('select file from pragma_database_list()')}"]
+    paths = [
+        "/",
+        "/nianbao",
+        "/nianbao.json",
+        "/-/metadata.json",
+        "/-/settings.json",
+        "/-/versions.json",
+        "/nianbao/reports/1",
+        "/nianbao/reports/1.json",
+        "/nianbao/reports/999999",
+        "/no-such-page",
+        "/nianbao/no_such_table",
+        f"/nianbao?sql={q('select * from no_such_table')}",
+        f"/nianbao.json?sql={q('select load_extension(1)')}",
+        "/-/dashboards/reports",
+        f"/nianbao.json?sql={q('select * from pragma_database_list')}",
+        f"/nianbao?sql={q('select file from pragma_database_list()')}",
+    ]
     for table in meta["tables"]:
         paths += [f"/nianbao/{table}", f"/nianbao/{table}.json?_size=5"]
-    for query, spec in meta.get("queries", {}).items():
+    for query in meta.get("queries", {}):
         paths.append(f"/nianbao/{query}.json?" + "&".join(f"{p}=x" for p in ("q", "adcode", "report_id", "version")))
     return paths
 
 
 def test_no_page_shows_a_path_or_a_secret(ds, sample_archive):
-    leaks = [str(Path(sample_archive).resolve().parent), sys.prefix, sys.base_prefix, str(Path.home()),
-             os.getcwd(), "site-packages", SECRET]
+    leaks = [
+        str(Path(sample_archive).resolve().parent),
+        sys.prefix,
+        sys.base_prefix,
+        str(Path.home()),
+        os.getcwd(),
+        "site-packages",
+        SECRET,
+    ]
     for path in public_paths():
         response = get(ds, path)
         assert response.status_code < 500, (path, response.status_code)
@@ -62,9 +86,21 @@ def test_no_page_shows_a_path_or_a_secret(ds, sample_archive):
         assert not found, (path, found)
 
 
-@pytest.mark.parametrize("path", ["/-/databases.json", "/-/databases", "/-/threads.json", "/-/plugins.json",
-                                  "/-/actor.json", "/-/messages", "/-/allow-debug", "/-/permissions",
-                                  "/-/patterns", "/-/databases/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/-/databases.json",
+        "/-/databases",
+        "/-/threads.json",
+        "/-/plugins.json",
+        "/-/actor.json",
+        "/-/messages",
+        "/-/allow-debug",
+        "/-/permissions",
+        "/-/patterns",
+        "/-/databases/",
+    ],
+)
 def test_introspection_pages_are_closed(ds, path):
     assert get(ds, path).status_code == 404
 
@@ -74,9 +110,17 @@ def test_the_archive_is_immutable_and_no_plugin_writes(ds):
     assert set(ds.databases) == {"nianbao", "_internal"}  # Datasette's in-memory catalogue, shown to nobody
     assert get(ds, "/_internal").status_code in (403, 404) and get(ds, "/_internal.json").status_code in (403, 404)
     assert [d["name"] for d in get(ds, "/.json").json().values()] == ["nianbao"]
-    assert {p["name"] for p in get_plugins() if not p["name"].startswith("datasette.")} <= READ_ONLY_PLUGINS, get_plugins()
-    for sql in ("insert into sites(site_id) values ('x')", "delete from reports", "drop table reports",
-                "attach database '/tmp/x.db' as x", "pragma journal_mode=delete", "vacuum into '/tmp/copy.db'"):
+    assert {p["name"] for p in get_plugins() if not p["name"].startswith("datasette.")} <= READ_ONLY_PLUGINS, (
+        get_plugins()
+    )
+    for sql in (
+        "insert into sites(site_id) values ('x')",
+        "delete from reports",
+        "drop table reports",
+        "attach database '/tmp/x.db' as x",
+        "pragma journal_mode=delete",
+        "vacuum into '/tmp/copy.db'",
+    ):
         response = get(ds, "/nianbao.json?sql=" + urllib.parse.quote(sql))
         assert response.status_code == 400, sql
     assert get(ds, "/nianbao/reports", method="POST").status_code == 405
@@ -85,8 +129,12 @@ def test_the_archive_is_immutable_and_no_plugin_writes(ds):
 
 def test_sql_row_and_facet_limits(ds):
     settings = get(ds, "/-/settings.json").json()
-    assert (settings["sql_time_limit_ms"], settings["max_returned_rows"], settings["facet_time_limit_ms"],
-            settings["suggest_facets"]) == (3000, 1000, 500, False)
+    assert (
+        settings["sql_time_limit_ms"],
+        settings["max_returned_rows"],
+        settings["facet_time_limit_ms"],
+        settings["suggest_facets"],
+    ) == (3000, 1000, 500, False)
     rows = "with recursive n(i) as (select 1 union all select i + 1 from n where i < 1500) select i from n"
     data = get(ds, "/nianbao.json?_shape=objects&sql=" + urllib.parse.quote(rows)).json()
     assert len(data["rows"]) == 1000 and data["truncated"] is True

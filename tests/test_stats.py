@@ -41,8 +41,18 @@ def _hand_read(report_id: str) -> dict:
     return {"template": truth["template"], "cells": cells}
 
 
-@pytest.mark.parametrize("report_id", _real_ids() or [pytest.param("-", marks=pytest.mark.skip(
-    reason="../shared/realpages/stats is not beside the checkout: real tables not checked"))])
+@pytest.mark.parametrize(
+    "report_id",
+    _real_ids()
+    or [
+        pytest.param(
+            "-",
+            marks=pytest.mark.skip(
+                reason="../shared/realpages/stats is not beside the checkout: real tables not checked"
+            ),
+        )
+    ],
+)
 def test_real_report_tables_equal_the_hand_read_numbers(report_id):
     truth = _hand_read(report_id)
     record = process((REAL / report_id / "page.html").read_bytes(), f"https://example.invalid/{report_id}.htm")
@@ -59,7 +69,9 @@ def test_real_report_that_does_not_add_up_is_flagged_with_its_numbers():
     failures = checks.within(record.stats["template"], record.stats["cells"])
     # The hand reader's finding: （一）–（六） add up to 27 (自然人 26), the printed （七）总计 is 21 (自然人 20).
     assert {(f["check"], f["column"], f["expected"], f["actual"]) for f in failures} == {
-        ("outcomes_add_up", "自然人", 26, 20), ("outcomes_add_up", "总计", 27, 21)}
+        ("outcomes_add_up", "自然人", 26, 20),
+        ("outcomes_add_up", "总计", 27, 21),
+    }
 
 
 def test_sample_report_pages_give_every_manifest_cell(web1, rows1):
@@ -70,7 +82,10 @@ def test_sample_report_pages_give_every_manifest_cell(web1, rows1):
         record = process(response.body, row["url"], response.header("Content-Type"))
         assert record.stats["template"] == row["stats"]["template"], row["url"]
         assert record.stats["problems"] == [], row["url"]
-        key = lambda c: (c["table"], c["row"], c["column"])  # noqa: E731
+
+        def key(c):
+            return (c["table"], c["row"], c["column"])
+
         assert sorted(record.stats["cells"], key=key) == sorted(row["stats"]["cells"], key=key), row["url"]
 
 
@@ -81,8 +96,11 @@ def test_consistent_sample_reports_raise_no_alarm(web1, rows1):
 
 
 def test_pages_without_tables_have_no_stats():
-    record = process("<html><body><div class='TRS_Editor'><p>二〇一六年政府信息公开工作年度报告正文，没有表格。</p>"
-                     "</div></body></html>".encode(), "https://example.invalid/a.htm")
+    record = process(
+        "<html><body><div class='TRS_Editor'><p>二〇一六年政府信息公开工作年度报告正文，没有表格。</p>"
+        "</div></body></html>".encode(),
+        "https://example.invalid/a.htm",
+    )
     assert record.stats is None
 
 
@@ -98,13 +116,29 @@ def _table3(header_cells: list[str], rows: list[list[str]]) -> str:
 
 def test_label_variants_map_to_the_canonical_rows_and_a_moved_total_column():
     header = ["", "", "", "总 计", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]
-    grid = _grid_of(_table3(header, [
-        ["一、本年新收政府信息 公开申请数量", "", "", "5", "4", "1", "0", "0", "0", "0"],
-        ["三、本年度办理结果", "(四) 无法提供", "１．本机关不掌握相关政府信息", "3", "3", "0", "0", "0", "0", "0"],
-        ["三、本年度办理结果", "（五）不予处理", "4.无正当理由大量反复申请", "1", "1", "0", "0", "0", "0", "0"],
-        ["", "（三）不予公开", "3.危及\"三安全一稳定\"", "2", "2", "0", "0", "0", "0", "0"],
-        ["三、本年度办理结果", "（三）不予公开", "小计", "2", "2", "0", "0", "0", "0", "0"],
-    ]))
+    grid = _grid_of(
+        _table3(
+            header,
+            [
+                ["一、本年新收政府信息 公开申请数量", "", "", "5", "4", "1", "0", "0", "0", "0"],
+                [
+                    "三、本年度办理结果",
+                    "(四) 无法提供",
+                    "１．本机关不掌握相关政府信息",
+                    "3",
+                    "3",
+                    "0",
+                    "0",
+                    "0",
+                    "0",
+                    "0",
+                ],
+                ["三、本年度办理结果", "（五）不予处理", "4.无正当理由大量反复申请", "1", "1", "0", "0", "0", "0", "0"],
+                ["", "（三）不予公开", '3.危及"三安全一稳定"', "2", "2", "0", "0", "0", "0", "0"],
+                ["三、本年度办理结果", "（三）不予公开", "小计", "2", "2", "0", "0", "0", "0", "0"],
+            ],
+        )
+    )
     parsed = stats.parse([grid], report_year=2020)
     got = {(c["row"], c["column"]): c["value"] for c in parsed.cells}
     labels = {c["row"]: c["label"] for c in parsed.cells}
@@ -121,11 +155,16 @@ def test_label_variants_map_to_the_canonical_rows_and_a_moved_total_column():
 
 def test_unreadable_cells_and_rows_are_reported_never_guessed():
     header = ["", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
-    grid = _grid_of(_table3(header, [
-        ["一、本年新收政府信息公开申请数量", "4", "1", "0", "0", "0", "0", "5"],
-        ["二、上年结转政府信息公开申请数量", "", "见说明", "0", "0", "0", "0", "0"],
-        ["五、本表以外的一行", "1", "0", "0", "0", "0", "0", "1"],
-    ]))
+    grid = _grid_of(
+        _table3(
+            header,
+            [
+                ["一、本年新收政府信息公开申请数量", "4", "1", "0", "0", "0", "0", "5"],
+                ["二、上年结转政府信息公开申请数量", "", "见说明", "0", "0", "0", "0", "0"],
+                ["五、本表以外的一行", "1", "0", "0", "0", "0", "0", "1"],
+            ],
+        )
+    )
     parsed = stats.parse([grid], report_year=2022)
     got = {(c["row"], c["column"]): c["value"] for c in parsed.cells}
     assert ("二、上年结转政府信息公开申请数量", "自然人") not in got  # blank is no zero
@@ -136,19 +175,26 @@ def test_unreadable_cells_and_rows_are_reported_never_guessed():
 
 
 def test_units_printed_with_numbers_win_over_the_header():
-    grid = _grid_of("<table><tr><td colspan=3>第二十条第（九）项</td></tr>"
-                    "<tr><td>信息内容</td><td>采购项目数量</td><td>采购总金额</td></tr>"
-                    "<tr><td>政府集中采购</td><td>395</td><td>73,802,895.90 元</td></tr></table>")
+    grid = _grid_of(
+        "<table><tr><td colspan=3>第二十条第（九）项</td></tr>"
+        "<tr><td>信息内容</td><td>采购项目数量</td><td>采购总金额</td></tr>"
+        "<tr><td>政府集中采购</td><td>395</td><td>73,802,895.90 元</td></tr></table>"
+    )
     parsed = stats.parse([grid], report_year=2020)
     assert {(c["column"], c["value"], c["unit"]) for c in parsed.cells} == {
-        ("采购项目数量", 395, None), ("采购总金额", 73802895.9, "元")}
+        ("采购项目数量", 395, None),
+        ("采购总金额", 73802895.9, "元"),
+    }
 
 
 def test_checks_find_each_kind_of_inconsistency():
     cells = [c.as_dict() for c in samples.tables.generate_cells(__import__("random").Random(3), "2021", size=2)]
     assert checks.within("2021", cells) == []
-    received = next(c for c in cells if c["table"] == "三" and c["row"] == "一、本年新收政府信息公开申请数量"
-                    and c["column"] == "自然人")
+    received = next(
+        c
+        for c in cells
+        if c["table"] == "三" and c["row"] == "一、本年新收政府信息公开申请数量" and c["column"] == "自然人"
+    )
     received["value"] += 2
     found = {(f["check"], f["column"]) for f in checks.within("2021", cells)}
     assert found == {("received_equals_handled", "自然人"), ("total_column", "总计")}
@@ -179,7 +225,10 @@ def test_reports_published_as_docx_or_pdf_give_every_manifest_cell(web1, rows1):
     for row in reports:
         parsed = _parsed_stats(web1, rows1, row)
         assert parsed["source"] == row["attachment_url"] and parsed["problems"] == []
-        key = lambda c: (c["table"], c["row"], c["column"])  # noqa: E731
+
+        def key(c):
+            return (c["table"], c["row"], c["column"])
+
         assert sorted(parsed["cells"], key=key) == sorted(row["stats"]["cells"], key=key), row["url"]
 
 
@@ -204,6 +253,7 @@ def _served(archive_path, path):
 
     async def go():
         return await app(archive_path).client.get(path)
+
     return asyncio.run(go())
 
 
@@ -215,8 +265,11 @@ def test_datasette_serves_the_numbers_for_comparison_and_export(sample_archive, 
     assert sum(r["failed_checks"] for r in rows) == 4
     failed = _served(sample_archive, "/nianbao/failed_checks.json?_shape=array").json()
     assert {(f["check"], f["column"]) for f in failed} == {
-        ("received_equals_handled", "自然人"), ("received_equals_handled", "总计"),
-        ("carried_over", "自然人"), ("carried_over", "总计")}
+        ("received_equals_handled", "自然人"),
+        ("received_equals_handled", "总计"),
+        ("carried_over", "自然人"),
+        ("carried_over", "总计"),
+    }
     by_region = _served(sample_archive, "/nianbao/requests_by_region_year.json?_shape=array&province=甘肃省").json()
     assert by_region and {r["province"] for r in by_region} == {"甘肃省"}
     assert sum(r["reports"] for r in by_region) == sum(1 for r in rows if r["province"] == "甘肃省")
@@ -229,9 +282,11 @@ def test_datasette_serves_the_numbers_for_comparison_and_export(sample_archive, 
 
 
 def test_a_recent_report_without_readable_tables_says_why():
-    body = ("<html><head><title>某县2020年政府信息公开工作年度报告</title></head><body><div class='TRS_Editor'>"
-            + "<p>本年度政府信息公开工作总体平稳，统计表以图片形式附后。</p>" * 8
-            + "<p><img src='table3.png'></p></div></body></html>").encode()
+    body = (
+        "<html><head><title>某县2020年政府信息公开工作年度报告</title></head><body><div class='TRS_Editor'>"
+        + "<p>本年度政府信息公开工作总体平稳，统计表以图片形式附后。</p>" * 8
+        + "<p><img src='table3.png'></p></div></body></html>"
+    ).encode()
     record = process(body, "https://example.invalid/nb/2020.htm")
     assert record.is_report and record.stats["cells"] == [] and record.stats["template"] is None
     assert "no table of the template was found" in record.stats["problems"][0]

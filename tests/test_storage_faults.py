@@ -37,8 +37,15 @@ def _env(proxy: str) -> dict:
 
 
 def _crawl(proxy, registry, db, preexec=None) -> subprocess.CompletedProcess:
-    return subprocess.run([NIANBAO, "crawl", "--sites", str(registry), "--db", str(db)], env=_env(proxy), cwd=ROOT,
-                          capture_output=True, text=True, timeout=180, preexec_fn=preexec)
+    return subprocess.run(
+        [NIANBAO, "crawl", "--sites", str(registry), "--db", str(db)],
+        env=_env(proxy),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        preexec_fn=preexec,
+    )
 
 
 def _cause(line: str) -> str:
@@ -52,19 +59,29 @@ def _state(db: Path) -> dict:
     try:
         assert conn.execute("pragma integrity_check").fetchone()[0] == "ok"
         assert conn.execute("pragma foreign_key_check").fetchall() == []
-        one = lambda sql: conn.execute(sql).fetchone()[0]  # noqa: E731
+
+        def one(sql):
+            return conn.execute(sql).fetchone()[0]
+
         return {
             "reports": one("select count(*) from reports"),
             "pages": one("select count(*) from pages"),
-            "orphan_reports": one("select count(*) from reports r where not exists "
-                                  "(select 1 from sightings s where s.report_id = r.id) or not exists "
-                                  "(select 1 from report_versions v where v.report_id = r.id)"),
-            "dangling_pages": one("select count(*) from pages p where p.report_id is not null and not exists "
-                                  "(select 1 from reports r where r.id = p.report_id)"),
-            "unindexed": one("select count(*) from reports r where not exists "
-                             "(select 1 from report_search s where s.rowid = r.id)"),
-            "miscounted": one("select count(*) from reports r where r.sightings != "
-                              "(select count(*) from sightings s where s.report_id = r.id)"),
+            "orphan_reports": one(
+                "select count(*) from reports r where not exists "
+                "(select 1 from sightings s where s.report_id = r.id) or not exists "
+                "(select 1 from report_versions v where v.report_id = r.id)"
+            ),
+            "dangling_pages": one(
+                "select count(*) from pages p where p.report_id is not null and not exists "
+                "(select 1 from reports r where r.id = p.report_id)"
+            ),
+            "unindexed": one(
+                "select count(*) from reports r where not exists (select 1 from report_search s where s.rowid = r.id)"
+            ),
+            "miscounted": one(
+                "select count(*) from reports r where r.sightings != "
+                "(select count(*) from sightings s where s.report_id = r.id)"
+            ),
         }
     finally:
         conn.close()
@@ -74,8 +91,9 @@ def _state(db: Path) -> dict:
 def registry(tmp_path_factory, web1):
     lines = samples.registry_csv(web1.world).splitlines()
     path = tmp_path_factory.mktemp("storage") / "sites.csv"
-    path.write_text("\n".join([lines[0], *(line for line in lines[1:] if line.split(",")[0] in SITES)]) + "\n",
-                    encoding="utf-8")
+    path.write_text(
+        "\n".join([lines[0], *(line for line in lines[1:] if line.split(",")[0] in SITES)]) + "\n", encoding="utf-8"
+    )
     return path
 
 
@@ -91,10 +109,17 @@ def test_disk_full_stops_the_crawl_cleanly_and_a_later_crawl_finishes(tmp_path, 
     assert out.returncode != 0
     last = out.stderr.strip().splitlines()[-1]
     assert last.startswith("Error: cannot write the archive") and _cause(last) in (
-        "disk I/O error", "database or disk is full", "[Errno 27] File too large"), last
+        "disk I/O error",
+        "database or disk is full",
+        "[Errno 27] File too large",
+    ), last
     partial = _state(db)
-    assert {k: v for k, v in partial.items() if k not in ("reports", "pages")} == \
-           {"orphan_reports": 0, "dangling_pages": 0, "unindexed": 0, "miscounted": 0}
+    assert {k: v for k, v in partial.items() if k not in ("reports", "pages")} == {
+        "orphan_reports": 0,
+        "dangling_pages": 0,
+        "unindexed": 0,
+        "miscounted": 0,
+    }
     truth = {r["report_id"] for r in rows1 if r["site_id"] in SITES and r["kind"] == "report"}
     assert 0 < partial["reports"] < len(truth)  # it did fail in the middle
 
@@ -148,7 +173,14 @@ def test_read_only_archive_is_refused_and_left_unchanged(tmp_path, proxy1, regis
         assert out.returncode != 0
         last = out.stderr.strip().splitlines()[-1]
         assert last.startswith("Error: cannot write"), out.stderr[-2000:]
-        assert any(cause in _cause(last) for cause in ("attempt to write a readonly database", "Read-only file system",
-                                                         "unable to open database file", "Permission denied")), last
+        assert any(
+            cause in _cause(last)
+            for cause in (
+                "attempt to write a readonly database",
+                "Read-only file system",
+                "unable to open database file",
+                "Permission denied",
+            )
+        ), last
         assert hashlib.sha256(real.read_bytes()).hexdigest() == before
         assert not Path(f"{real}-wal").exists()

@@ -7,30 +7,17 @@ through the ``nianbao.progress`` logger, which the command line prints on stderr
 
 from __future__ import annotations
 
-import logging
-import sys
-
 import click
 
 from . import archive, crawl, reading, reference, samples, sites
-
-
-def _progress_to_stderr() -> None:
-    """The one progress channel: ``nianbao.progress`` lines as they are, on stderr."""
-    log = logging.getLogger("nianbao.progress")
-    if not log.handlers:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(message)s"))
-        log.addHandler(handler)
-        log.setLevel(logging.INFO)
-        log.propagate = False
+from .output import progress_to_stderr
 
 
 @click.group()
 @click.version_option(package_name="nianbao")
 def main() -> None:
     """nianbao (年报): an open archive of Chinese government information-disclosure annual reports."""
-    _progress_to_stderr()
+    progress_to_stderr()
 
 
 for group in (samples, crawl, archive, reading, sites, reference):

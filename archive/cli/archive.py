@@ -8,13 +8,19 @@ from pathlib import Path
 import click
 
 from .options import db_option
+from .output import say
 
 
 @click.command("serve")
 @db_option(must_exist=True)
 @click.option("--port", type=click.IntRange(1, 65535), default=8001, show_default=True)
-@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
-              help="Server processes (each a Datasette on the same read-only file): one per core.")
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=2,
+    show_default=True,
+    help="Server processes (each a Datasette on the same read-only file): one per core.",
+)
 def serve_command(db: Path, port: int, workers: int) -> None:
     """Serve the archive read-only in Datasette, as the database "nianbao"."""
     from archive.serve import serve
@@ -44,7 +50,7 @@ def raw_command(report_id: int, version: int | None, db: Path, warc_dir: Path | 
     target, body = evidence.read_payload(path, offset)
     if output:
         output.write_bytes(body)
-        click.echo(f"report {report_id} version {number}: {len(body)} bytes of {target} -> {output}", err=True)
+        say(f"report {report_id} version {number}: {len(body)} bytes of {target} -> {output}")
     else:
         sys.stdout.buffer.write(body)
 
@@ -53,10 +59,13 @@ def raw_command(report_id: int, version: int | None, db: Path, warc_dir: Path | 
 @db_option(must_exist=True)
 @click.option("--report", "report_ids", type=int, multiple=True, help="Only this report (repeatable). Default: all.")
 @click.option("--warc-dir", type=click.Path(file_okay=False, path_type=Path), help="Default: warc/ beside the archive.")
-@click.option("--files-dir", type=click.Path(file_okay=False, path_type=Path), help="Default: files/ beside the archive.")
+@click.option(
+    "--files-dir", type=click.Path(file_okay=False, path_type=Path), help="Default: files/ beside the archive."
+)
 @click.option("--dry-run", is_flag=True, help="Say what would change; write nothing.")
-def reprocess_command(db: Path, report_ids: tuple[int, ...], warc_dir: Path | None, files_dir: Path | None,
-                      dry_run: bool) -> None:
+def reprocess_command(
+    db: Path, report_ids: tuple[int, ...], warc_dir: Path | None, files_dir: Path | None, dry_run: bool
+) -> None:
     """Read the standard tables of archived reports again from their WARC and file evidence.
 
     Replaces only the derived cells, checks and stats_* columns of a report whose reading
@@ -72,14 +81,17 @@ def reprocess_command(db: Path, report_ids: tuple[int, ...], warc_dir: Path | No
     try:
         with crawl_lock(db):  # a crawl writing the same archive is not raced
             archive = Archive(db)
-            for outcome in reprocess(archive, paths.warc_dir(db, warc_dir), paths.files_dir(db, files_dir),
-                                     list(report_ids), dry_run=dry_run):
+            for outcome in reprocess(
+                archive, paths.warc_dir(db, warc_dir), paths.files_dir(db, files_dir), list(report_ids), dry_run=dry_run
+            ):
                 outcomes.append(outcome)
                 if outcome.status == "skipped":
-                    click.echo(f"report {outcome.report_id}: skipped, {outcome.reason}", err=True)
+                    say(f"report {outcome.report_id}: skipped, {outcome.reason}")
                 elif outcome.status == "updated":
-                    click.echo(f"report {outcome.report_id}: {outcome.cells_before} -> {outcome.cells_after} "
-                               "table cells" + (" (dry run)" if dry_run else ""), err=True)
+                    say(
+                        f"report {outcome.report_id}: {outcome.cells_before} -> {outcome.cells_after} "
+                        "table cells" + (" (dry run)" if dry_run else "")
+                    )
             archive.close()
     except (ArchiveLocked, StorageError) as e:
         raise click.ClickException(str(e)) from None

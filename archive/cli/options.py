@@ -25,13 +25,22 @@ def _contact_url(ctx, param, value: str | None) -> str | None:
 
 
 contact_option = click.option(
-    "--contact", "contact_url", envvar=settings_by_name["NIANBAO_CONTACT_URL"].env, metavar="URL", callback=_contact_url,
-    help="Where webmasters reach whoever runs this crawl; goes into the User-Agent (env NIANBAO_CONTACT_URL).")
+    "--contact",
+    "contact_url",
+    envvar=settings_by_name["NIANBAO_CONTACT_URL"].env,
+    metavar="URL",
+    callback=_contact_url,
+    help="Where webmasters reach whoever runs this crawl; goes into the User-Agent (env NIANBAO_CONTACT_URL).",
+)
 
 
 def db_option(must_exist: bool = False):
     """``--db``: the archive, default ``NIANBAO_DB``'s. Commands that only read it want it to exist;
     ``crawl`` and ``demo`` create it."""
-    return click.option("--db", type=click.Path(exists=must_exist, dir_okay=False, path_type=Path),
-                        default=Path(default("NIANBAO_DB")), show_default=True,
-                        help="The archive (SQLite file)." if must_exist else "The archive (created or updated).")
+    return click.option(
+        "--db",
+        type=click.Path(exists=must_exist, dir_okay=False, path_type=Path),
+        default=Path(default("NIANBAO_DB")),
+        show_default=True,
+        help="The archive (SQLite file)." if must_exist else "The archive (created or updated).",
+    )

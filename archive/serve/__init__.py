@@ -20,9 +20,15 @@ from datasette.database import Database
 METADATA = Path(__file__).parent / "datasette-metadata.json"
 TEMPLATES = Path(__file__).resolve().parent / "templates"  # row-nianbao-reports.html: the report page
 DB_NAME = "nianbao"
-SETTINGS = {"sql_time_limit_ms": 3000, "max_returned_rows": 1000, "facet_time_limit_ms": 500,
-            "suggest_facets": False,  # suggestions query every column (5,000-character texts included) per page
-            "allow_download": True, "default_page_size": 50, "num_sql_threads": 3}
+SETTINGS = {
+    "sql_time_limit_ms": 3000,
+    "max_returned_rows": 1000,
+    "facet_time_limit_ms": 500,
+    "suggest_facets": False,  # suggestions query every column (5,000-character texts included) per page
+    "allow_download": True,
+    "default_page_size": 50,
+    "num_sql_threads": 3,
+}
 
 
 def metadata() -> dict:
@@ -72,5 +78,6 @@ def serve(db_path: str | Path, port: int = 8001, host: str = "127.0.0.1", worker
         uvicorn.run(app(db_path).app(), host=host, port=port, log_level="warning")
         return
     os.environ["NIANBAO_SERVE_DB"] = str(Path(db_path).resolve())
-    uvicorn.run("archive.serve:asgi_from_environment", factory=True, workers=workers, host=host, port=port,
-                log_level="warning")
+    uvicorn.run(
+        "archive.serve:asgi_from_environment", factory=True, workers=workers, host=host, port=port, log_level="warning"
+    )

@@ -18,8 +18,18 @@ import sqlite3
 
 from datasette import hookimpl
 
-CLOSED = ("/-/databases", "/-/threads", "/-/plugins", "/-/actor", "/-/messages", "/-/allow-debug",
-          "/-/permissions", "/-/patterns", "/-/auth-token", "/-/create-token")
+CLOSED = (
+    "/-/databases",
+    "/-/threads",
+    "/-/plugins",
+    "/-/actor",
+    "/-/messages",
+    "/-/allow-debug",
+    "/-/permissions",
+    "/-/patterns",
+    "/-/auth-token",
+    "/-/create-token",
+)
 
 
 def closed(path: str) -> bool:
@@ -57,6 +67,7 @@ def asgi_wrapper(datasette):
 
 
 async def _answer(send, status: int, body: bytes) -> None:
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"text/plain; charset=utf-8")]})
+    await send(
+        {"type": "http.response.start", "status": status, "headers": [(b"content-type", b"text/plain; charset=utf-8")]}
+    )
     await send({"type": "http.response.body", "body": body})

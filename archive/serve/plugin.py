@@ -47,8 +47,9 @@ def _diff(old, new):
     """A readable line diff of two versions' texts (unified, 1 line of context)."""
     import difflib
 
-    lines = difflib.unified_diff((old or "").splitlines(), (new or "").splitlines(), "before", "after", n=1,
-                                 lineterm="")
+    lines = difflib.unified_diff(
+        (old or "").splitlines(), (new or "").splitlines(), "before", "after", n=1, lineterm=""
+    )
     return "\n".join(lines)
 
 

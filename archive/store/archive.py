@@ -27,21 +27,24 @@ class StorageError(RuntimeError):
 
 
 def utcnow() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 def _insert(db: sqlite_utils.Database, table: str, row: dict) -> int:
     """INSERT in raw SQL: sqlite-utils' own insert commits (``with conn:``) and would end our transaction."""
     cols = list(row)
-    cursor = db.execute(f"insert into [{table}] ({', '.join(f'[{c}]' for c in cols)}) "
-                        f"values ({', '.join('?' for _ in cols)})", [row[c] for c in cols])
+    cursor = db.execute(
+        f"insert into [{table}] ({', '.join(f'[{c}]' for c in cols)}) values ({', '.join('?' for _ in cols)})",
+        [row[c] for c in cols],
+    )
     return cursor.lastrowid
 
 
 def _update(db: sqlite_utils.Database, table: str, pk: str, key, fields: dict) -> None:
     """UPDATE in raw SQL, inside the caller's transaction (see ``_insert``)."""
-    db.execute(f"update [{table}] set {', '.join(f'[{c}] = ?' for c in fields)} where [{pk}] = ?",
-               [*fields.values(), key])
+    db.execute(
+        f"update [{table}] set {', '.join(f'[{c}] = ?' for c in fields)} where [{pk}] = ?", [*fields.values(), key]
+    )
 
 
 @contextlib.contextmanager
@@ -108,17 +111,28 @@ class Archive:
 
     def finish_run(self, run_id: int, status: str, requests: int) -> dict:
         c = self.counts
-        row = {"finished_at": utcnow(), "status": status, "requests": requests, "pages": c["pages"],
-               "reports_new": c["new"], "reports_changed": c["changed"], "reports_unchanged": c["unchanged"],
-               "sightings_new": c["sighting"], "rejected": c["rejected"], "errors": c["errors"], "gone": c["gone"]}
+        row = {
+            "finished_at": utcnow(),
+            "status": status,
+            "requests": requests,
+            "pages": c["pages"],
+            "reports_new": c["new"],
+            "reports_changed": c["changed"],
+            "reports_unchanged": c["unchanged"],
+            "sightings_new": c["sighting"],
+            "rejected": c["rejected"],
+            "errors": c["errors"],
+            "gone": c["gone"],
+        }
         with transaction(self.db):
             self.db["crawl_runs"].update(run_id, row)
         return self.db["crawl_runs"].get(run_id)
 
     def record_error(self, run_id: int | None, site_id: str, url: str, kind: str, message: str, at: str) -> None:
         with transaction(self.db):
-            self.db["crawl_errors"].insert({"run_id": run_id, "site_id": site_id or None, "url": url, "kind": kind,
-                                            "message": message, "at": at})
+            self.db["crawl_errors"].insert(
+                {"run_id": run_id, "site_id": site_id or None, "url": url, "kind": kind, "message": message, "at": at}
+            )
         self.counts["errors"] += 1
 
     # -- pages -------------------------------------------------------------------------------
@@ -128,8 +142,10 @@ class Archive:
         with transaction(self.db):
             self.db.execute("update pages set fetched_at = ? where url = ?", [fetched_at, url])
             self.db.execute("update sightings set last_seen_at = ? where url = ?", [fetched_at, url])
-            self.db.execute("update reports set last_seen_at = ? where id in "
-                            "(select report_id from sightings where url = ?)", [fetched_at, url])
+            self.db.execute(
+                "update reports set last_seen_at = ? where id in (select report_id from sightings where url = ?)",
+                [fetched_at, url],
+            )
         self.counts["unchanged"] += 1
         return "unchanged"
 
@@ -137,8 +153,9 @@ class Archive:
         """A known page is still on its list (not re-fetched: not yet due), or on it again: then a page
         gone for staying off its list is back."""
         with transaction(self.db):
-            reset = self.db.execute("update pages set unlisted_runs = 0 where url = ? and unlisted_runs > 0 "
-                                    "returning gone_at", [url]).fetchall()
+            reset = self.db.execute(
+                "update pages set unlisted_runs = 0 where url = ? and unlisted_runs > 0 returning gone_at", [url]
+            ).fetchall()
             if reset and reset[0][0] is not None:
                 self._back(url)
         self.counts["listed"] += 1
@@ -147,8 +164,9 @@ class Archive:
         """A page that had been gone answers (or is listed) again: it, its sighting and its report are back."""
         self.db.execute("update pages set gone_at = null where url = ?", [url])
         self.db.execute("update sightings set gone_at = null where url = ?", [url])
-        self.db.execute("update reports set gone_at = null where id in (select report_id from sightings where url = ?)",
-                        [url])
+        self.db.execute(
+            "update reports set gone_at = null where id in (select report_id from sightings where url = ?)", [url]
+        )
 
     def record_unlisted(self, url: str, at: str, gone_after: int) -> bool:
         """A page off its list for one more run; gone once that has lasted ``gone_after`` runs."""
@@ -165,15 +183,29 @@ class Archive:
             if not cursor.rowcount:
                 return False
             self.db.execute("update pages set gone_at = ? where url = ?", [at, url])
-            self.db.execute("update reports set gone_at = ? where id in (select report_id from sightings where url = ?) "
-                            "and not exists (select 1 from sightings s where s.report_id = reports.id "
-                            "and s.gone_at is null)", [at, url])
+            self.db.execute(
+                "update reports set gone_at = ? where id in (select report_id from sightings where url = ?) "
+                "and not exists (select 1 from sightings s where s.report_id = reports.id "
+                "and s.gone_at is null)",
+                [at, url],
+            )
         self.counts["gone"] += 1
         return True
 
-    def record_page(self, *, url: str, site_id: str, status: int, fetched_at: str, record, list_url: str | None = None,
-                    list_title: str | None = None, etag: str | None = None, last_modified: str | None = None,
-                    warc: tuple[str, int] | None = None) -> str:
+    def record_page(
+        self,
+        *,
+        url: str,
+        site_id: str,
+        status: int,
+        fetched_at: str,
+        record,
+        list_url: str | None = None,
+        list_title: str | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        warc: tuple[str, int] | None = None,
+    ) -> str:
         """Store one processed page; returns what it was: new | sighting | unchanged | changed | rejected."""
         self._warc = warc or (None, None)
         with transaction(self.db):
@@ -183,14 +215,25 @@ class Archive:
             # page gone for staying off its list stays gone until a list offers it again.
             off_list = not list_url and bool((previous or {}).get("unlisted_runs"))
             page = {
-                "url": url, "site_id": site_id, "is_report": int(record.is_report),
-                "reject_reason": record.reject_reason, "reason": record.reason, "title": record.title,
-                "report_id": report_id, "content_hash": record.content_hash, "status": status,
-                "encoding": record.encoding, "encoding_problem": record.encoding_problem, "fetched_at": fetched_at,
+                "url": url,
+                "site_id": site_id,
+                "is_report": int(record.is_report),
+                "reject_reason": record.reject_reason,
+                "reason": record.reason,
+                "title": record.title,
+                "report_id": report_id,
+                "content_hash": record.content_hash,
+                "status": status,
+                "encoding": record.encoding,
+                "encoding_problem": record.encoding_problem,
+                "fetched_at": fetched_at,
                 "first_fetched_at": previous["first_fetched_at"] if previous else fetched_at,
-                "etag": etag, "last_modified": last_modified, "gone_at": previous["gone_at"] if off_list else None,
+                "etag": etag,
+                "last_modified": last_modified,
+                "gone_at": previous["gone_at"] if off_list else None,
                 "unlisted_runs": (previous or {}).get("unlisted_runs") or 0 if not list_url else 0,
-                "warc_file": self._warc[0], "warc_offset": self._warc[1],
+                "warc_file": self._warc[0],
+                "warc_offset": self._warc[1],
             }
             if previous:
                 _update(self.db, "pages", "url", url, {k: v for k, v in page.items() if k != "url"})
@@ -217,7 +260,9 @@ class Archive:
             return "unchanged", same_text["id"]
         if sighting and not same_text and self._sightings_of(sighting["report_id"]) == 1:
             # The text at a known URL changed: the report's current text is the new one.
-            _update(db, "reports", "id", sighting["report_id"], {**self._report_fields(record), "last_seen_at": fetched_at})
+            _update(
+                db, "reports", "id", sighting["report_id"], {**self._report_fields(record), "last_seen_at": fetched_at}
+            )
             _update(db, "sightings", "id", sighting["id"], {"last_seen_at": fetched_at})
             search.index_report(db, sighting["report_id"], record.title, record.text)
             self._add_version(sighting["report_id"], url, fetched_at, record)
@@ -226,9 +271,18 @@ class Archive:
             report_id = same_text["id"]
             outcome = "sighting"
         else:
-            report_id = _insert(db, "reports", {**self._report_fields(record), "url": url, "site_id": site_id,
-                                                "first_seen_at": fetched_at, "last_seen_at": fetched_at,
-                                                "sightings": 0})
+            report_id = _insert(
+                db,
+                "reports",
+                {
+                    **self._report_fields(record),
+                    "url": url,
+                    "site_id": site_id,
+                    "first_seen_at": fetched_at,
+                    "last_seen_at": fetched_at,
+                    "sightings": 0,
+                },
+            )
             search.index_report(db, report_id, record.title, record.text)
             self._add_version(report_id, url, fetched_at, record)
             outcome = "new"
@@ -240,33 +294,80 @@ class Archive:
             self._count_sightings(previous)
             outcome = "changed"
         else:
-            _insert(db, "sightings", {"report_id": report_id, "url": url, "site_id": site_id, "list_url": list_url,
-                                    "list_title": list_title, "published_date": record.published_date,
-                                    "source": record.source, "first_seen_at": fetched_at,
-                                    "last_seen_at": fetched_at})
+            _insert(
+                db,
+                "sightings",
+                {
+                    "report_id": report_id,
+                    "url": url,
+                    "site_id": site_id,
+                    "list_url": list_url,
+                    "list_title": list_title,
+                    "published_date": record.published_date,
+                    "source": record.source,
+                    "first_seen_at": fetched_at,
+                    "last_seen_at": fetched_at,
+                },
+            )
         self._count_sightings(report_id, fetched_at)
         return outcome, report_id
 
     def _add_version(self, report_id: int, url: str, fetched_at: str, record) -> None:
         """Every text a report has had is kept, the first included; ``reports`` holds the current one."""
         db = self.db
-        number = db.execute("select coalesce(max(version), 0) + 1 from report_versions where report_id = ?",
-                            [report_id]).fetchone()[0]
+        number = db.execute(
+            "select coalesce(max(version), 0) + 1 from report_versions where report_id = ?", [report_id]
+        ).fetchone()[0]
         warc_file, warc_offset = getattr(self, "_warc", (None, None))
-        _insert(db, "report_versions", {"report_id": report_id, "version": number, "fetched_at": fetched_at, "url": url,
-                                      "content_hash": record.content_hash, "title": record.title, "text": record.text,
-                                      "warc_file": warc_file, "warc_offset": warc_offset})
-        _update(db, "reports", "id", report_id, {"versions": number, "warc_file": warc_file, "warc_offset": warc_offset})
+        _insert(
+            db,
+            "report_versions",
+            {
+                "report_id": report_id,
+                "version": number,
+                "fetched_at": fetched_at,
+                "url": url,
+                "content_hash": record.content_hash,
+                "title": record.title,
+                "text": record.text,
+                "warc_file": warc_file,
+                "warc_offset": warc_offset,
+            },
+        )
+        _update(
+            db, "reports", "id", report_id, {"versions": number, "warc_file": warc_file, "warc_offset": warc_offset}
+        )
 
     def _record_attachments(self, report_id: int, page_url: str, fetched_at: str, rows: list[dict]) -> None:
         """The page's files as last seen: rows of this page replaced, other pages' rows kept."""
         self.db.execute("delete from attachments where report_id = ? and page_url = ?", [report_id, page_url])
         for row in rows:
             self.db.execute("delete from attachments where report_id = ? and url = ?", [report_id, row["url"]])
-            _insert(self.db, "attachments", {"report_id": report_id, "page_url": page_url, "fetched_at": fetched_at,
-                                             **{k: row.get(k) for k in ("url", "file_name", "media_type", "size",
-                                                                        "sha256", "status", "message", "pages",
-                                                                        "text", "etag", "last_modified")}})
+            _insert(
+                self.db,
+                "attachments",
+                {
+                    "report_id": report_id,
+                    "page_url": page_url,
+                    "fetched_at": fetched_at,
+                    **{
+                        k: row.get(k)
+                        for k in (
+                            "url",
+                            "file_name",
+                            "media_type",
+                            "size",
+                            "sha256",
+                            "status",
+                            "message",
+                            "pages",
+                            "text",
+                            "etag",
+                            "last_modified",
+                        )
+                    },
+                },
+            )
 
     def replace_stats(self, report_id: int, stats: dict | None) -> None:
         """A stored report's tables read again (``archive.store.reprocess``): its cells, stats_* and checks."""
@@ -280,23 +381,40 @@ class Archive:
         stats = stats or {}
         cells = stats.get("cells") or []
         for cell in cells:
-            _insert(db, "report_stats", {"report_id": report_id, "template": stats.get("template"),
-                                         "source": stats.get("source"), **cell})
-        _update(db, "reports", "id", report_id, {
-            "stats_template": stats.get("template"), "stats_source": stats.get("source"), "stats_cells": len(cells),
-            "stats_problems": json.dumps(stats["problems"], ensure_ascii=False) if stats.get("problems") else None})
+            _insert(
+                db,
+                "report_stats",
+                {"report_id": report_id, "template": stats.get("template"), "source": stats.get("source"), **cell},
+            )
+        _update(
+            db,
+            "reports",
+            "id",
+            report_id,
+            {
+                "stats_template": stats.get("template"),
+                "stats_source": stats.get("source"),
+                "stats_cells": len(cells),
+                "stats_problems": json.dumps(stats["problems"], ensure_ascii=False) if stats.get("problems") else None,
+            },
+        )
         self._run_checks(report_id)
 
     def _cells(self, report_id: int) -> list[dict]:
-        return [{"table": t, "row": r, "column": c, "value": v} for t, r, c, v in self.db.execute(
-            "select [table], row, [column], value from report_stats where report_id = ?", [report_id]).fetchall()]
+        return [
+            {"table": t, "row": r, "column": c, "value": v}
+            for t, r, c, v in self.db.execute(
+                "select [table], row, [column], value from report_stats where report_id = ?", [report_id]
+            ).fetchall()
+        ]
 
     def _run_checks(self, report_id: int) -> None:
         """Checks of this report, and across years with the same body's reports of the years around it."""
         db = self.db
         db.execute("delete from stats_checks where report_id = ? or other_report_id = ?", [report_id, report_id])
-        row = db.execute("select agency, adcode, report_year, stats_template from reports where id = ?",
-                         [report_id]).fetchone()
+        row = db.execute(
+            "select agency, adcode, report_year, stats_template from reports where id = ?", [report_id]
+        ).fetchone()
         if row is None or row[3] is None:
             return
         agency, adcode, year, template = row
@@ -304,15 +422,24 @@ class Archive:
         failures = [(report_id, None, f) for f in checks.within(template, cells)]
         if year is not None and agency:
             for other_id, other_year in db.execute(
-                    "select id, report_year from reports where agency = ? and adcode is ? and report_year in (?, ?) "
-                    "and id != ? and stats_cells > 0", [agency, adcode, year - 1, year + 1, report_id]).fetchall():
+                "select id, report_year from reports where agency = ? and adcode is ? and report_year in (?, ?) "
+                "and id != ? and stats_cells > 0",
+                [agency, adcode, year - 1, year + 1, report_id],
+            ).fetchall():
                 if other_year == year - 1:
                     failures += [(report_id, other_id, f) for f in checks.across_years(cells, self._cells(other_id))]
                 else:
                     failures += [(other_id, report_id, f) for f in checks.across_years(self._cells(other_id), cells)]
         for rid, other, f in failures:
-            _insert(db, "stats_checks", {"report_id": rid, "other_report_id": other,
-                                         **{**f, "numbers": json.dumps(f["numbers"], ensure_ascii=False)}})
+            _insert(
+                db,
+                "stats_checks",
+                {
+                    "report_id": rid,
+                    "other_report_id": other,
+                    **{**f, "numbers": json.dumps(f["numbers"], ensure_ascii=False)},
+                },
+            )
 
     def record_run_sites(self, run_id: int, rows: list[dict]) -> None:
         with transaction(self.db):
@@ -323,10 +450,28 @@ class Archive:
         return self.db.execute("select count(*) from sightings where report_id = ?", [report_id]).fetchone()[0]
 
     def _count_sightings(self, report_id: int, seen_at: str | None = None) -> None:
-        self.db.execute("update reports set sightings = (select count(*) from sightings where report_id = reports.id), "
-                        "last_seen_at = max(last_seen_at, coalesce(?, last_seen_at)) where id = ?", [seen_at, report_id])
+        self.db.execute(
+            "update reports set sightings = (select count(*) from sightings where report_id = reports.id), "
+            "last_seen_at = max(last_seen_at, coalesce(?, last_seen_at)) where id = ?",
+            [seen_at, report_id],
+        )
 
     @staticmethod
     def _report_fields(record) -> dict:
-        return {k: getattr(record, k) for k in ("title", "agency", "source", "province", "city", "county", "adcode",
-                                                 "level", "report_year", "published_date", "text", "content_hash")}
+        return {
+            k: getattr(record, k)
+            for k in (
+                "title",
+                "agency",
+                "source",
+                "province",
+                "city",
+                "county",
+                "adcode",
+                "level",
+                "report_year",
+                "published_date",
+                "text",
+                "content_hash",
+            )
+        }

@@ -28,7 +28,9 @@ def read_response(path: Path, offset: int) -> tuple[str, str | None, bytes]:
         return record.rec_headers.get_header("WARC-Target-URI"), content_type, record.content_stream().read()
 
 
-def locate(db_path: str | Path, report_id: int, version: int | None = None) -> tuple[int, str | None, int | None, str] | None:
+def locate(
+    db_path: str | Path, report_id: int, version: int | None = None
+) -> tuple[int, str | None, int | None, str] | None:
     """Where a report's version (default: the current one) is kept: (version, WARC file, offset, URL),
     read without writing to the archive; None when there is no such report or version."""
     sql = "select version, warc_file, warc_offset, url from report_versions where report_id = ?"

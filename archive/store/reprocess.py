@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 from pipelines.page import is_document, process, process_document
 
@@ -52,8 +52,10 @@ class Evidence:
 def evidence(archive: Archive, report_id: int, warc_dir: Path, files_dir: Path) -> Evidence:
     """The page bytes and file bytes of a report's current version, or ``MissingEvidence``."""
     db = archive.db
-    row = db.execute("select url, warc_file, warc_offset from report_versions where report_id = ? "
-                     "order by version desc limit 1", [report_id]).fetchone()
+    row = db.execute(
+        "select url, warc_file, warc_offset from report_versions where report_id = ? order by version desc limit 1",
+        [report_id],
+    ).fetchone()
     if row is None:
         raise MissingEvidence("no version recorded")
     url, warc_file, offset = row
@@ -67,8 +69,8 @@ def evidence(archive: Archive, report_id: int, warc_dir: Path, files_dir: Path) 
         raise MissingEvidence(f"the record at {warc_file}:{offset} holds no body")
     files = []
     for file_url, sha256, status, message in db.execute(
-            "select url, sha256, status, message from attachments where report_id = ? and page_url = ?",
-            [report_id, url]).fetchall():
+        "select url, sha256, status, message from attachments where report_id = ? and page_url = ?", [report_id, url]
+    ).fetchall():
         if status == "fetch_failed":
             files.append({"url": file_url, "error": message})
         elif sha256:
@@ -77,8 +79,9 @@ def evidence(archive: Archive, report_id: int, warc_dir: Path, files_dir: Path) 
                 state = "damaged" if kept_file(files_dir, sha256).exists() else "missing"
                 raise MissingEvidence(f"attachment file {sha256[:12]}… ({file_url}) is {state}")
             files.append({"url": file_url, "body": kept})
-    sighting = db.execute("select s.list_title, sites.adcode from sightings s left join sites using (site_id) "
-                          "where s.url = ?", [url]).fetchone()
+    sighting = db.execute(
+        "select s.list_title, sites.adcode from sightings s left join sites using (site_id) where s.url = ?", [url]
+    ).fetchone()
     list_title, adcode = sighting if sighting else (None, None)
     return Evidence(url, content_type, body, files, adcode, list_title)
 
@@ -87,29 +90,36 @@ def reread(ev: Evidence):
     """The page record today's pipeline makes of the evidence (the crawl's own pure functions)."""
     if is_document(ev.body):
         return process_document(ev.body, ev.url, site_adcode=ev.site_adcode)
-    return process(ev.body, ev.url, ev.content_type, list_title=ev.list_title, site_adcode=ev.site_adcode,
-                   files=ev.files)
+    return process(
+        ev.body, ev.url, ev.content_type, list_title=ev.list_title, site_adcode=ev.site_adcode, files=ev.files
+    )
 
 
 def _stored_stats(archive: Archive, report_id: int) -> tuple:
     db = archive.db
-    head = db.execute("select stats_template, stats_source, stats_problems from reports where id = ?",
-                      [report_id]).fetchone()
-    cells = db.execute("select [table], row, [column], value, unit, label from report_stats where report_id = ? "
-                       "order by 1, 2, 3", [report_id]).fetchall()
+    head = db.execute(
+        "select stats_template, stats_source, stats_problems from reports where id = ?", [report_id]
+    ).fetchone()
+    cells = db.execute(
+        "select [table], row, [column], value, unit, label from report_stats where report_id = ? order by 1, 2, 3",
+        [report_id],
+    ).fetchall()
     return tuple(head), sorted(tuple(c) for c in cells)
 
 
 def _new_stats(stats: dict | None) -> tuple:
     stats = stats or {}
     problems = json.dumps(stats["problems"], ensure_ascii=False) if stats.get("problems") else None
-    cells = [(c["table"], c["row"], c["column"], c.get("value"), c.get("unit"), c.get("label"))
-             for c in stats.get("cells") or []]
+    cells = [
+        (c["table"], c["row"], c["column"], c.get("value"), c.get("unit"), c.get("label"))
+        for c in stats.get("cells") or []
+    ]
     return (stats.get("template"), stats.get("source"), problems), sorted(cells)
 
 
-def reprocess(archive: Archive, warc_dir: Path, files_dir: Path, report_ids: list[int] | None = None,
-              dry_run: bool = False) -> Iterator[Outcome]:
+def reprocess(
+    archive: Archive, warc_dir: Path, files_dir: Path, report_ids: list[int] | None = None, dry_run: bool = False
+) -> Iterator[Outcome]:
     """Re-read the tables of these reports (default: all), replacing what changed; one outcome each."""
     known = {r for (r,) in archive.db.execute("select id from reports").fetchall()}
     ids = report_ids or sorted(known)
@@ -125,13 +135,20 @@ def reprocess(archive: Archive, warc_dir: Path, files_dir: Path, report_ids: lis
             yield Outcome(report_id, "skipped", str(e), len(before[1]), len(before[1]))
             continue
         except Exception as e:  # a page today's parser fails on: say so and go on with the others
-            yield Outcome(report_id, "skipped", f"failed: {type(e).__name__}: {e}"[:300], len(before[1]),
-                          len(before[1]))
+            yield Outcome(
+                report_id, "skipped", f"failed: {type(e).__name__}: {e}"[:300], len(before[1]), len(before[1])
+            )
             continue
         after = _new_stats(record.stats)
         stored_hash = archive.db.execute("select content_hash from reports where id = ?", [report_id]).fetchone()[0]
-        outcome = Outcome(report_id, "unchanged" if after == before else "updated", None, len(before[1]),
-                          len(after[1]), record.content_hash != stored_hash)
+        outcome = Outcome(
+            report_id,
+            "unchanged" if after == before else "updated",
+            None,
+            len(before[1]),
+            len(after[1]),
+            record.content_hash != stored_hash,
+        )
         if outcome.status == "updated" and not dry_run:
             archive.replace_stats(report_id, record.stats)
         yield outcome
@@ -143,6 +160,8 @@ def summary(outcomes: list[Outcome], dry_run: bool = False) -> str:
     after = sum(o.cells_after if o.status == "updated" else o.cells_before for o in outcomes)
     differs = sum(o.text_differs for o in outcomes)
     verb = "would be updated" if dry_run else "updated"
-    return (f"{len(outcomes)} reports read again: {counts['updated']} {verb}, {counts['unchanged']} unchanged, "
-            f"{counts['skipped']} skipped; table cells {before} -> {after}"
-            + (f"; {differs} read to another text today (left as is)" if differs else ""))
+    return (
+        f"{len(outcomes)} reports read again: {counts['updated']} {verb}, {counts['unchanged']} unchanged, "
+        f"{counts['skipped']} skipped; table cells {before} -> {after}"
+        + (f"; {differs} read to another text today (left as is)" if differs else "")
+    )

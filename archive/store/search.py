@@ -75,8 +75,11 @@ def _phrase(term: str) -> str | None:
     """The FTS5 expression for one term, or None when it has nothing the index can narrow on."""
     # Latin letters and digits are whole-word tokens, so a query's "20" would miss the text's
     # "2019": they are left to the instr() check, and only Han runs of 2+ narrow the search.
-    groups = ['"' + " ".join(seg[i:i + 2] for i in range(len(seg) - 1)) + '"'
-              for seg in _SEGMENT.findall(term) if not seg[0].isascii() and len(seg) >= 2]
+    groups = [
+        '"' + " ".join(seg[i : i + 2] for i in range(len(seg) - 1)) + '"'
+        for seg in _SEGMENT.findall(term)
+        if not seg[0].isascii() and len(seg) >= 2
+    ]
     return " AND ".join(groups) if groups else None
 
 
@@ -116,8 +119,10 @@ def ensure(db: sqlite_utils.Database) -> None:
 def index_report(db: sqlite_utils.Database, report_id: int, title: str | None, text: str | None) -> None:
     """(Re)index one report; call inside the transaction that writes it."""
     db.execute(f"delete from {TABLE} where rowid = ?", [report_id])
-    db.execute(f"insert into {TABLE}(rowid, title, text) values (?, ?, ?)",
-               [report_id, bigram_text(title or ""), bigram_text(text or "")])
+    db.execute(
+        f"insert into {TABLE}(rowid, title, text) values (?, ?, ?)",
+        [report_id, bigram_text(title or ""), bigram_text(text or "")],
+    )
 
 
 def rebuild(db: sqlite_utils.Database) -> int:
@@ -127,8 +132,10 @@ def rebuild(db: sqlite_utils.Database) -> int:
     db.execute("PRAGMA cache_size = -262144")  # 256 MiB while the index is written
     with db.conn:
         db.execute(f"delete from {TABLE}")
-        db.execute(f"insert into {TABLE}(rowid, title, text) "
-                   "select id, nianbao_bigrams(title), nianbao_bigrams(text) from reports")
+        db.execute(
+            f"insert into {TABLE}(rowid, title, text) "
+            "select id, nianbao_bigrams(title), nianbao_bigrams(text) from reports"
+        )
         db.execute(f"insert into {TABLE}({TABLE}) values ('optimize')")
         db.execute(f"PRAGMA user_version = {INDEX_FORMAT}")
     return db.execute(f"select count(*) from {TABLE}").fetchone()[0]
@@ -141,7 +148,7 @@ def snippet(text: str | None, query: str, width: int = 40, mark: tuple[str, str]
     if not found:
         return text[: 2 * width]
     start = max(0, min(i for i, _ in found) - width)
-    passage = text[start:start + 3 * width]
+    passage = text[start : start + 3 * width]
     for t in sorted({t for _, t in found}, key=len, reverse=True):
         passage = passage.replace(t, f"{mark[0]}{t}{mark[1]}")
     return ("…" if start else "") + passage.replace("\n", " ") + ("…" if start + 3 * width < len(text) else "")
@@ -152,12 +159,18 @@ def search(db: sqlite_utils.Database, query: str, limit: int = 20) -> list[dict]
     where, params = where_clause(query, "r")
     expression = params.get("nb_match")
     if expression:
-        sql = (f"select r.id, r.title, r.agency, r.report_year, r.text, bm25({TABLE}) as rank from {TABLE} "
-               f"join reports r on r.id = {TABLE}.rowid where {TABLE} match :nb_match and {where} "
-               f"order by rank limit :limit")
+        sql = (
+            f"select r.id, r.title, r.agency, r.report_year, r.text, bm25({TABLE}) as rank from {TABLE} "
+            f"join reports r on r.id = {TABLE}.rowid where {TABLE} match :nb_match and {where} "
+            f"order by rank limit :limit"
+        )
     else:
-        sql = f"select r.id, r.title, r.agency, r.report_year, r.text, 0 as rank from reports r where {where} " \
-              f"order by r.report_year desc limit :limit"
+        sql = (
+            f"select r.id, r.title, r.agency, r.report_year, r.text, 0 as rank from reports r where {where} "
+            f"order by r.report_year desc limit :limit"
+        )
     rows = db.execute(sql, {**params, "limit": limit}).fetchall()
-    return [{"id": r[0], "title": r[1], "agency": r[2], "report_year": r[3], "rank": r[5],
-             "snippet": snippet(r[4], query)} for r in rows]
+    return [
+        {"id": r[0], "title": r[1], "agency": r[2], "report_year": r[3], "rank": r[5], "snippet": snippet(r[4], query)}
+        for r in rows
+    ]

@@ -83,8 +83,14 @@ def date_near(anchor) -> str | None:
     return None
 
 
-def anchors(tree, base_url: str, href_pattern: re.Pattern | None = None, text_pattern: re.Pattern | None = None,
-            need_date: bool = False, under: str | None = None) -> list[Link]:
+def anchors(
+    tree,
+    base_url: str,
+    href_pattern: re.Pattern | None = None,
+    text_pattern: re.Pattern | None = None,
+    need_date: bool = False,
+    under: str | None = None,
+) -> list[Link]:
     """The links of a list (title from ``title=`` where the text is cut short), filtered.
 
     ``under``: keep only URLs below this prefix (a column's own directory), which drops the

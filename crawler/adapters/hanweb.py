@@ -55,10 +55,17 @@ def parse(url: str, text: str, request_body: bytes | None = None) -> Listing:
         if not link.startswith(("http://", "https://")):
             link = url  # a javascript: link: the parameters are in its query, the endpoint is ours
         params = {k: v[0] for k, v in parse_qs(urlsplit(link).query).items()}
-        form = {"col": "1", "appid": params.get("appid", "1"), "webid": params.get("webid", ""),
-                "path": params.get("path", "/"), "columnid": params.get("columnid", ""), "sourceContentType": "1",
-                "unitid": params.get("unitid", ""), "webname": params.get("webname", ""),
-                "permissiontype": params.get("permissiontype", "0")}
+        form = {
+            "col": "1",
+            "appid": params.get("appid", "1"),
+            "webid": params.get("webid", ""),
+            "path": params.get("path", "/"),
+            "columnid": params.get("columnid", ""),
+            "sourceContentType": "1",
+            "unitid": params.get("unitid", ""),
+            "webname": params.get("webname", ""),
+            "permissiontype": params.get("permissiontype", "0"),
+        }
         perpage = str(_number(PERPAGE, text) or 15)
         step = len(records)
         listing.follow = [_request(link, step + 1, 2 * step, perpage, urlencode(form).encode())]
@@ -66,5 +73,9 @@ def parse(url: str, text: str, request_body: bytes | None = None) -> Listing:
 
 
 def _request(base: str, start: int, end: int, perpage: str, form: bytes) -> Follow:
-    url = urljoin(base if base.startswith(("http://", "https://")) else "http://invalid/", DATAPROXY) + "?" + urlencode({"startrecord": start, "endrecord": end, "perpage": perpage})
+    url = (
+        urljoin(base if base.startswith(("http://", "https://")) else "http://invalid/", DATAPROXY)
+        + "?"
+        + urlencode({"startrecord": start, "endrecord": end, "perpage": perpage})
+    )
     return Follow(url, method="POST", body=form, headers={"Content-Type": "application/x-www-form-urlencoded"})

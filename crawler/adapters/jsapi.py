@@ -18,8 +18,9 @@ import json
 import re
 from urllib.parse import urlencode, urljoin
 
-from .base import MAX_FOLLOW, Follow, Link, Listing, anchors, column_dir, fragment
 from pipelines.dates import find_dates
+
+from .base import MAX_FOLLOW, Follow, Link, Listing, anchors, column_dir, fragment
 
 NAME = "jsapi"
 CONFIG = re.compile(r"=\s*(\{[^{};]*[\"']api[\"']\s*:\s*[\"'][^\"']+[\"'][^{};]*\})\s*;")
@@ -27,7 +28,9 @@ _TITLE_KEYS = ("title", "name", "docTitle", "articleTitle")
 _URL_KEYS = ("url", "link", "href", "docUrl", "articleUrl")
 _DATE_KEYS = ("publishTime", "pubDate", "publishDate", "date", "createTime", "docRelTime")
 _PAGE_KEYS = ("pageNo", "page", "pageIndex", "currentPage")
-JUMP = re.compile(r"""jump(?:To|ToPage)\(\s*\w+\s*,\s*(?:\w+\s*,\s*)?['"](\d+)['"]\s*,\s*['"](\d+)['"]\s*,\s*['"]([^'"]*%1[^'"]*)['"]""")
+JUMP = re.compile(
+    r"""jump(?:To|ToPage)\(\s*\w+\s*,\s*(?:\w+\s*,\s*)?['"](\d+)['"]\s*,\s*['"](\d+)['"]\s*,\s*['"]([^'"]*%1[^'"]*)['"]"""
+)
 QUERY = re.compile(r"""queryArticleByCondition\(\s*\w+\s*,\s*['"]([^'"]+)['"]""")
 
 

@@ -22,9 +22,14 @@ def detect(url: str, text: str) -> bool:
 
 def parse(url: str, text: str, request_body: bytes | None = None) -> Listing:
     listing = Listing(links=anchors(fragment(text), url, href_pattern=ARTICLE, under=column_dir(url)))
-    calls = [m for m in PAGER.finditer(text) if "function" not in text[max(0, m.start() - 9):m.start()]]
+    calls = [m for m in PAGER.finditer(text) if "function" not in text[max(0, m.start() - 9) : m.start()]]
     if calls:
-        total, current, name, ext = int(calls[-1].group(1)), int(calls[-1].group(2)), calls[-1].group(3), calls[-1].group(4)
+        total, current, name, ext = (
+            int(calls[-1].group(1)),
+            int(calls[-1].group(2)),
+            calls[-1].group(3),
+            calls[-1].group(4),
+        )
         if current == 0:  # the first page announces them all; later pages add nothing new
             listing.follow = [Follow(urljoin(url, f"{name}_{i}.{ext}")) for i in range(1, min(total, MAX_FOLLOW + 1))]
     return listing

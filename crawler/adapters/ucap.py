@@ -15,8 +15,10 @@ from urllib.parse import urljoin
 from .base import MAX_FOLLOW, Follow, Listing, anchors, column_dir, fragment
 
 NAME = "ucap"
-PAGER = re.compile(r"createPageHTML\(\s*[\"'][\w-]*[\"']\s*,\s*(\d+)\s*,\s*(\d+)\s*,\s*[\"']([\w-]+)[\"']\s*,"
-                   r"\s*[\"'](\w+)[\"']")
+PAGER = re.compile(
+    r"createPageHTML\(\s*[\"'][\w-]*[\"']\s*,\s*(\d+)\s*,\s*(\d+)\s*,\s*[\"']([\w-]+)[\"']\s*,"
+    r"\s*[\"'](\w+)[\"']"
+)
 ARTICLE = re.compile(r"(?:^|/)content_\d+\.s?html?(?:$|\?)")
 LATER_PAGE = re.compile(r"_\d+\.s?html?$")
 
@@ -27,7 +29,7 @@ def detect(url: str, text: str) -> bool:
 
 def parse(url: str, text: str, request_body: bytes | None = None) -> Listing:
     listing = Listing(links=anchors(fragment(text), url, href_pattern=ARTICLE, under=column_dir(url)))
-    calls = [m for m in PAGER.finditer(text) if "function" not in text[max(0, m.start() - 9):m.start()]]
+    calls = [m for m in PAGER.finditer(text) if "function" not in text[max(0, m.start() - 9) : m.start()]]
     if calls and not LATER_PAGE.search(url.split("?", 1)[0]):
         total, name, ext = int(calls[-1].group(1)), calls[-1].group(3), calls[-1].group(4)
         listing.follow = [Follow(urljoin(url, f"{name}_{i}.{ext}")) for i in range(1, min(total, MAX_FOLLOW + 1))]

@@ -47,4 +47,3 @@ Design:
   killed mid-crawl loses the requests it had popped (scrapy-redis pops without an ack);
   they are found again on the next crawl, because their list pages are read every night.
 """
-

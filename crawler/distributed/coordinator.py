@@ -34,9 +34,10 @@ from archive.store.paths import files_dir, warc_dir
 from crawler import adapters, registry
 from crawler.ledger import CrawlLedger
 from crawler.runner import crawl_settings
+from crawler.settings import settings_by_name
 from crawler.spiders.reports import now
 
-from .shared import Keys, RedisDict, ping
+from .shared import Keys, RedisDict, RedisUnavailable, ping
 
 logger = logging.getLogger(__name__)
 progress = logging.getLogger("nianbao.progress")
@@ -48,10 +49,21 @@ class Coordinator:
     POLL_S = 0.25
     TTL_MS = 10_000
 
-    def __init__(self, sites: str | Path, db: str | Path, redis_url: str, allow_private: bool = False,
-                 progress: bool = True, overrides: dict | None = None, prefix: str = "nianbao",
-                 settle_s: float = 2.0, worker_wait_s: float = 600, worker_lost_s: float = 30,
-                 local_workers: int = 0, log_level: str = "WARNING"):
+    def __init__(
+        self,
+        sites: str | Path,
+        db: str | Path,
+        redis_url: str,
+        allow_private: bool = False,
+        progress: bool = True,
+        overrides: dict | None = None,
+        prefix: str = settings_by_name["NIANBAO_REDIS_PREFIX"].default,
+        settle_s: float = 2.0,
+        worker_wait_s: float = 600,
+        worker_lost_s: float = 30,
+        local_workers: int = 0,
+        log_level: str = "WARNING",
+    ):
         self.sites_path, self.db, self.redis_url = Path(sites), Path(db), redis_url
         self.allow_private, self.progress, self.overrides = allow_private, progress, dict(overrides or {})
         self.prefix, self.settle_s = prefix, settle_s
@@ -69,11 +81,21 @@ class Coordinator:
         previous = self._previous_crawl()
         sites, _ = registry.load(self.sites_path, tuple(adapters.ADAPTERS))
         self.site_ids = [s.site_id for s in sites]
-        settings = crawl_settings(self.sites_path, self.db, self.allow_private, self.progress, self.log_level,
-                                  {k: v for k, v in self.overrides.items() if k.startswith("NIANBAO_")})
+        settings = crawl_settings(
+            self.sites_path,
+            self.db,
+            self.allow_private,
+            self.progress,
+            self.log_level,
+            {k: v for k, v in self.overrides.items() if k.startswith("NIANBAO_")},
+        )
         self.warc_dir = warc_dir(self.db, settings["NIANBAO_WARC_DIR"])
-        self.ledger = CrawlLedger(self.db, files_dir(self.db, settings["NIANBAO_FILES_DIR"]),
-                                  settings.getint("NIANBAO_GONE_AFTER_RUNS"), self.progress)
+        self.ledger = CrawlLedger(
+            self.db,
+            files_dir(self.db, settings["NIANBAO_FILES_DIR"]),
+            settings.getint("NIANBAO_GONE_AFTER_RUNS"),
+            self.progress,
+        )
         self.ledger.open([s.as_row() for s in sites])
         try:
             if previous:
@@ -102,13 +124,18 @@ class Coordinator:
     def _publish(self, site_ids: set[str]) -> None:
         k = self.keys
         settings = {**self.overrides, "NIANBAO_ALLOW_PRIVATE": self.allow_private}
-        self.server.hset(k.config, mapping={
-            "registry": self.sites_path.read_text(encoding="utf-8"),
-            "known": json.dumps(snapshot.known_articles(self.db, site_ids)),
-            "known_sites": json.dumps(sorted(snapshot.finished_sites(self.db))),
-            "known_files": json.dumps(snapshot.known_files(self.db)),  # asked for conditionally by workers that see files/
-            "settings": json.dumps(settings),
-        })
+        self.server.hset(
+            k.config,
+            mapping={
+                "registry": self.sites_path.read_text(encoding="utf-8"),
+                "known": json.dumps(snapshot.known_articles(self.db, site_ids)),
+                "known_sites": json.dumps(sorted(snapshot.finished_sites(self.db))),
+                "known_files": json.dumps(
+                    snapshot.known_files(self.db)
+                ),  # asked for conditionally by workers that see files/
+                "settings": json.dumps(settings),
+            },
+        )
         self.server.set(k.phase, b"crawl")
         self.server.set(k.coordinator, b"1", px=self.TTL_MS)
         self.server.set(Keys.current(self.prefix), k.token)
@@ -130,13 +157,24 @@ class Coordinator:
             joined = [w.decode() for w in server.smembers(k.workers)]
             states = server.mget([k.worker(w) for w in joined]) if joined else []
             alive = [s for s in states if s is not None]
-            quiet = (bool(alive) and all(s == b"idle" for s in alive) and server.exists(k.seeded)
-                     and server.zcard(k.requests) == 0 and server.llen(k.items) == 0
-                     and moment - activity_at >= self.settle_s)
+            quiet = (
+                bool(alive)
+                and all(s == b"idle" for s in alive)
+                and server.exists(k.seeded)
+                and server.zcard(k.requests) == 0
+                and server.llen(k.items) == 0
+                and moment - activity_at >= self.settle_s
+            )
             if self.progress and moment - last_status >= 10:
                 last_status = moment
-                progress.info("[redis] %d requests queued, %d items stored, %d/%d workers alive, phase %s",
-                              server.zcard(k.requests), self.applied, len(alive), len(joined), phase)
+                progress.info(
+                    "[redis] %d requests queued, %d items stored, %d/%d workers alive, phase %s",
+                    server.zcard(k.requests),
+                    self.applied,
+                    len(alive),
+                    len(joined),
+                    phase,
+                )
             if not server.exists(k.seeded) and self._seeder_gone(joined):
                 # Only the seeding worker yields the start requests: without it the crawl cannot end.
                 server.set(k.done, b"1")
@@ -172,8 +210,9 @@ class Coordinator:
             if self._drain(timeout=self.POLL_S):
                 continue
             joined = [w.decode() for w in self.server.smembers(self.keys.workers)]
-            if all(w in self.reported or self.server.get(self.keys.worker(w)) is None for w in joined) \
-                    and not self._drain(timeout=0):
+            if all(
+                w in self.reported or self.server.get(self.keys.worker(w)) is None for w in joined
+            ) and not self._drain(timeout=0):
                 break
         missing = [w for w in joined if w not in self.reported]
         if missing and status == "finished":
@@ -215,8 +254,13 @@ class Coordinator:
             raise
         except Exception as e:
             logger.exception("[redis] cannot store a message: %s: %s", type(e).__name__, e)
-            self.ledger.record_error(getattr(payload, "site_id", ""), getattr(payload, "url", ""), "ingest",
-                                     f"{type(e).__name__}: {e}"[:500], now())
+            self.ledger.record_error(
+                getattr(payload, "site_id", ""),
+                getattr(payload, "url", ""),
+                "ingest",
+                f"{type(e).__name__}: {e}"[:500],
+                now(),
+            )
 
     def _add_worker_counts(self, message: dict) -> None:
         """A worker's per-site requests and bytes, counted as a single crawl counts them."""
@@ -232,8 +276,10 @@ class Coordinator:
             return None
         previous = Keys(self.prefix, token.decode())
         if self.server.exists(previous.coordinator):
-            raise RedisUnavailable(f"another distributed crawl (prefix {self.prefix!r}, crawl {previous.token}) "
-                                   f"is running on this Redis; not starting a second")
+            raise RedisUnavailable(
+                f"another distributed crawl (prefix {self.prefix!r}, crawl {previous.token}) "
+                f"is running on this Redis; not starting a second"
+            )
         return previous
 
     def _recover(self, previous: Keys) -> None:
@@ -242,7 +288,7 @@ class Coordinator:
         while server.lmove(previous.processing, previous.items, "LEFT", "RIGHT") is not None:
             pass
         n = 0
-        while (applied := self._drain(timeout=0, keys=previous)):
+        while applied := self._drain(timeout=0, keys=previous):
             n += applied
         if n and self.progress:
             progress.info("[redis] stored %d messages left by the interrupted crawl %s", n, previous.token)
@@ -255,14 +301,27 @@ class Coordinator:
             self.server.delete(Keys.current(self.prefix))
 
     def _start_local_worker(self) -> subprocess.Popen:
-        return subprocess.Popen([sys.executable, "-m", "archive.cli", "worker", "--redis", self.redis_url,
-                                 "--prefix", self.prefix, "--warc-dir", str(self.warc_dir), "--wait", "60",
-                                 "--files-dir", str(self.ledger.files_dir)])
+        return subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "archive.cli",
+                "worker",
+                "--redis",
+                self.redis_url,
+                "--prefix",
+                self.prefix,
+                "--warc-dir",
+                str(self.warc_dir),
+                "--wait",
+                "60",
+                "--files-dir",
+                str(self.ledger.files_dir),
+            ]
+        )
 
 
 def run_distributed_crawl(sites: str | Path, db: str | Path, redis_url: str, **options) -> dict:
     """``nianbao crawl --redis``: one crawl on this archive, its frontier in Redis; returns the run row."""
     with crawl_lock(db):
         return Coordinator(sites, db, redis_url, **options).run()
-
-

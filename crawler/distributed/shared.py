@@ -30,9 +30,25 @@ class Keys:
         self.prefix, self.token = prefix, token
         ns = f"{prefix}:{token}"
         self.ns = ns
-        for name in ("config", "requests", "dupefilter", "items", "processing", "activity", "seed_lock", "seeded",
-                     "phase", "vanish_lock", "done", "coordinator", "workers", "incomplete", "requested",
-                     "platforms", "list_requests"):
+        for name in (
+            "config",
+            "requests",
+            "dupefilter",
+            "items",
+            "processing",
+            "activity",
+            "seed_lock",
+            "seeded",
+            "phase",
+            "vanish_lock",
+            "done",
+            "coordinator",
+            "workers",
+            "incomplete",
+            "requested",
+            "platforms",
+            "list_requests",
+        ):
             setattr(self, name, f"{ns}:{name}")
 
     @staticmethod
@@ -56,6 +72,7 @@ def connect(url: str) -> redis.Redis:
 
 
 # -- the run's shared state, with the interfaces of the spider's local sets and dicts ------------
+
 
 class RedisSet:
     """A Redis set used where the spider uses a ``set``: ``add`` and ``in``."""

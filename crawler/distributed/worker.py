@@ -24,16 +24,28 @@ from scrapy.exceptions import CloseSpider, DontCloseSpider
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
+from archive.store import paths
 from crawler.ledger import SiteCounts
 from crawler.retry import asked_wait
 from crawler.runner import crawl_settings
+from crawler.settings import settings_by_name
 from crawler.spiders.reports import ReportsSpider
 
-from .shared import (Keys, RedisCounts, RedisDict, RedisSet, RedisSetsBySite, RedisUnavailable, connect,
-                     keys_from_settings, new_worker_id, ping)
-
+from .shared import (
+    Keys,
+    RedisCounts,
+    RedisDict,
+    RedisSet,
+    RedisSetsBySite,
+    RedisUnavailable,
+    connect,
+    keys_from_settings,
+    new_worker_id,
+    ping,
+)
 
 # -- Scrapy components -------------------------------------------------------------------------
+
 
 class SharedScheduler(Scheduler):
     """scrapy-redis' scheduler, counting every push and pop in ``…:activity``: the coordinator
@@ -173,7 +185,9 @@ class PacedDownloadHandler(HTTP11DownloadHandler):
         # Unset, they are the single crawl's own: DOWNLOAD_DELAY and CONCURRENT_REQUESTS_PER_DOMAIN.
         interval, concurrency = settings.get("NIANBAO_HOST_INTERVAL"), settings.get("NIANBAO_HOST_CONCURRENCY")
         self.interval_ms = int(1000 * float(settings.getfloat("DOWNLOAD_DELAY") if interval is None else interval))
-        self.concurrency = int(settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") if concurrency is None else concurrency)
+        self.concurrency = int(
+            settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") if concurrency is None else concurrency
+        )
         self.timeout_s = settings.getfloat("DOWNLOAD_TIMEOUT")
         self.max_retry_after = settings.getfloat("NIANBAO_MAX_RETRY_AFTER")
         self.server = connect(settings.get("REDIS_URL"))
@@ -189,8 +203,9 @@ class PacedDownloadHandler(HTTP11DownloadHandler):
         token = f"{self.worker_id}:{os.urandom(6).hex()}"
         lease_ms = int(1000 * (float(request.meta.get("download_timeout") or self.timeout_s) + self.LEASE_MARGIN_S))
         keys = [f"{self.keys.ns}:pace:{host}", inflight]
-        while wait_ms := self.take_turn(keys=keys, args=[token, lease_ms, self.concurrency, self.interval_ms,
-                                                         self.worker_id]):
+        while wait_ms := self.take_turn(
+            keys=keys, args=[token, lease_ms, self.concurrency, self.interval_ms, self.worker_id]
+        ):
             await asyncio.sleep(wait_ms / 1000)
         try:
             response = await super().download_request(request)
@@ -223,8 +238,9 @@ class RedisItemSink:
         return cls(crawler)
 
     def process_item(self, item, spider=None):
-        self.server.pipeline().lpush(self.keys.items, pickle.dumps(("item", item), protocol=5)) \
-            .incr(self.keys.activity).execute()
+        self.server.pipeline().lpush(self.keys.items, pickle.dumps(("item", item), protocol=5)).incr(
+            self.keys.activity
+        ).execute()
         return item
 
 
@@ -267,11 +283,16 @@ class WorkerPresence:
         if self.loop.running:
             self.loop.stop()
         stats = self.crawler.stats
-        message = {"worker": self.worker_id, "reason": reason, **self.counts.as_message(),
-                   "requests": stats.get_value("downloader/request_count", 0) or 0,
-                   "peak_rss_kb": _peak_rss_kb()}
-        self.server.pipeline().lpush(self.keys.items, pickle.dumps(("worker", message), protocol=5)) \
-            .delete(self.keys.worker(self.worker_id)).execute()
+        message = {
+            "worker": self.worker_id,
+            "reason": reason,
+            **self.counts.as_message(),
+            "requests": stats.get_value("downloader/request_count", 0) or 0,
+            "peak_rss_kb": _peak_rss_kb(),
+        }
+        self.server.pipeline().lpush(self.keys.items, pickle.dumps(("worker", message), protocol=5)).delete(
+            self.keys.worker(self.worker_id)
+        ).execute()
 
 
 def _peak_rss_kb() -> int:
@@ -280,9 +301,15 @@ def _peak_rss_kb() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
-def run_worker(redis_url: str, prefix: str = "nianbao", warc_dir: str | Path | None = None,
-               files_dir: str | Path | None = None, wait_s: float = 600,
-               log_level: str = "WARNING", orphan_s: float | None = None) -> dict:
+def run_worker(
+    redis_url: str,
+    prefix: str = settings_by_name["NIANBAO_REDIS_PREFIX"].default,
+    warc_dir: str | Path | None = None,
+    files_dir: str | Path | None = None,
+    wait_s: float = 600,
+    log_level: str = "WARNING",
+    orphan_s: float | None = None,
+) -> dict:
     """``nianbao worker``: join the current crawl on this Redis and fetch until it is done; returns Scrapy's stats."""
     from scrapy.core.engine import ExecutionEngine
     from scrapy.crawler import CrawlerProcess
@@ -302,26 +329,43 @@ def run_worker(redis_url: str, prefix: str = "nianbao", warc_dir: str | Path | N
         sites = Path(tmp) / "sites.csv"
         sites.write_bytes(config[b"registry"])
         published = json.loads(config[b"settings"])
-        settings = crawl_settings(sites, "", allow_private=published.pop("NIANBAO_ALLOW_PRIVATE", False),
-                                  progress=False, log_level=log_level, overrides=published)
+        settings = crawl_settings(
+            sites,
+            "",
+            allow_private=published.pop("NIANBAO_ALLOW_PRIVATE", False),
+            progress=False,
+            log_level=log_level,
+            overrides=published,
+        )
         pipelines = dict(settings.getdict("ITEM_PIPELINES"))
         pipelines.update({"crawler.pipelines.StoragePipeline": None, "crawler.distributed.worker.RedisItemSink": 900})
         extensions = dict(settings.getdict("EXTENSIONS"))
         extensions["crawler.distributed.worker.WorkerPresence"] = 600
-        handlers = {**settings.getdict("DOWNLOAD_HANDLERS"), "http": "crawler.distributed.worker.PacedDownloadHandler",
-                    "https": "crawler.distributed.worker.PacedDownloadHandler"}  # one site's pace kept by all workers
-        settings.setdict({
-            "REDIS_URL": redis_url, "NIANBAO_REDIS_PREFIX": prefix, "NIANBAO_REDIS_CRAWL": keys.token,
-            "NIANBAO_WORKER_ID": new_worker_id(),
-            **({"NIANBAO_REDIS_ORPHAN_S": orphan_s} if orphan_s is not None else {}),
-            "NIANBAO_WARC_DIR": str(warc_dir or Path.cwd() / "warc"),
-            "NIANBAO_FILES_DIR": str(files_dir or ""),  # read only here: the coordinator keeps the files
-            "SCHEDULER": "crawler.distributed.worker.SharedScheduler",
-            "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
-            "SCHEDULER_PERSIST": True,  # the queue belongs to the crawl, not to this worker
-            "SCHEDULER_QUEUE_KEY": keys.requests, "SCHEDULER_DUPEFILTER_KEY": keys.dupefilter,
-            "ITEM_PIPELINES": pipelines, "EXTENSIONS": extensions, "DOWNLOAD_HANDLERS": handlers,
-        }, priority="cmdline")
+        handlers = {
+            **settings.getdict("DOWNLOAD_HANDLERS"),
+            "http": "crawler.distributed.worker.PacedDownloadHandler",
+            "https": "crawler.distributed.worker.PacedDownloadHandler",
+        }  # one site's pace kept by all workers
+        settings.setdict(
+            {
+                "REDIS_URL": redis_url,
+                "NIANBAO_REDIS_PREFIX": prefix,
+                "NIANBAO_REDIS_CRAWL": keys.token,
+                "NIANBAO_WORKER_ID": new_worker_id(),
+                **({"NIANBAO_REDIS_ORPHAN_S": orphan_s} if orphan_s is not None else {}),
+                "NIANBAO_WARC_DIR": str(paths.warc_dir("", warc_dir)),  # a worker has no archive: ./warc
+                "NIANBAO_FILES_DIR": str(files_dir or ""),  # read only here: the coordinator keeps the files
+                "SCHEDULER": "crawler.distributed.worker.SharedScheduler",
+                "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
+                "SCHEDULER_PERSIST": True,  # the queue belongs to the crawl, not to this worker
+                "SCHEDULER_QUEUE_KEY": keys.requests,
+                "SCHEDULER_DUPEFILTER_KEY": keys.dupefilter,
+                "ITEM_PIPELINES": pipelines,
+                "EXTENSIONS": extensions,
+                "DOWNLOAD_HANDLERS": handlers,
+            },
+            priority="cmdline",
+        )
         # An idle engine asks the scheduler again only on its heartbeat (5 s); a shared frontier
         # refills while this worker waits, so ask every second.
         ExecutionEngine._SLOT_HEARTBEAT_INTERVAL = 1.0

@@ -16,7 +16,16 @@ from .build import build_world
 from .manifest import manifest, page_rows, registry_csv, site_rows, start_url, write_jsonl
 from .web import SampleWeb
 
-__all__ = ["build_world", "manifest", "page_rows", "registry_csv", "site_rows", "start_url", "sample_web", "write_site_files"]
+__all__ = [
+    "build_world",
+    "manifest",
+    "page_rows",
+    "registry_csv",
+    "site_rows",
+    "start_url",
+    "sample_web",
+    "write_site_files",
+]
 
 
 def sample_web(seed: int = 1, day: int = 1, scale: tuple[int, int] | None = None) -> SampleWeb:

@@ -32,8 +32,7 @@ def build_world(seed: int = 1, day: int = 1, scale: tuple[int, int] | None = Non
     world = World(seed=seed, day=day, sites=[], documents={})
     posting_plans: dict[str, list[tuple[Document, str]]] = {}
     for plan in plans:
-        site = SiteSpec(plan.site_id, plan.host, plan.name, plan.body, plan.platform, plan.column,
-                        **plan.options)
+        site = SiteSpec(plan.site_id, plan.host, plan.name, plan.body, plan.platform, plan.column, **plan.options)
         world.sites.append(site)
         variants = dict(plan.variants)
         docs = [_report(world, seed, plan.body, year, variant=variants.get(year)) for year in plan.reports]
@@ -41,7 +40,7 @@ def build_world(seed: int = 1, day: int = 1, scale: tuple[int, int] | None = Non
         docs += [_other(world, seed, plan, kind, year) for kind, year in plan.others]
         posting_plans[plan.site_id] = [(doc, "own") for doc in docs]
         posting_plans[plan.site_id] += [(world.documents[d], "dup") for d in plan.duplicate]
-        for i in range(plan.dead_links):
+        for _ in range(plan.dead_links):
             # A report the list still links to although its page was removed long ago.
             year = next(y for y in range(FIRST_YEAR + 2, LAST_YEAR) if y not in plan.reports)
             dead = _report(world, seed, plan.body, year, register=False)
@@ -82,12 +81,12 @@ def _apply_day2(world: World, seed: int, plan: Day2Plan, posting_plans, gone) ->
 
 
 def _home_site(posting_plans, doc: Document) -> str:
-    return next(site for site, entries in posting_plans.items()
-                if any(d is doc and how == "own" for d, how in entries))
+    return next(site for site, entries in posting_plans.items() if any(d is doc and how == "own" for d, how in entries))
 
 
-def _report(world: World, seed: int, body: Body, year: int, register: bool = True,
-            variant: str | None = None) -> Document:
+def _report(
+    world: World, seed: int, body: Body, year: int, register: bool = True, variant: str | None = None
+) -> Document:
     rng = stable_rng(seed, body.key, year, "report")
     if body.level == "department" and year >= 2019:
         published = dt.datetime(year + 1, 1, rng.randint(6, 30))
@@ -96,9 +95,17 @@ def _report(world: World, seed: int, body: Body, year: int, register: bool = Tru
     else:
         published = dt.datetime(year + 1, rng.choice((1, 2, 3, 3, 4)), rng.randint(1, 28))
     published = published.replace(hour=rng.randint(8, 18), minute=rng.randint(0, 59))
-    doc = Document(doc_id=f"{body.key}-{year}", body=body, kind="report", year=year, published=published,
-                   seed=seed, title_variant=rng.randint(0, 5), size=_SIZES.get(body.level, 1),
-                   full_width=rng.random() < 0.25)
+    doc = Document(
+        doc_id=f"{body.key}-{year}",
+        body=body,
+        kind="report",
+        year=year,
+        published=published,
+        seed=seed,
+        title_variant=rng.randint(0, 5),
+        size=_SIZES.get(body.level, 1),
+        full_width=rng.random() < 0.25,
+    )
     previous = world.documents.get(f"{body.key}-{year - 1}")
     if previous is not None and previous.cells and doc.template != "free":
         doc.carried_in = tables.carried_out(previous.cells)
@@ -119,20 +126,40 @@ def _report(world: World, seed: int, body: Body, year: int, register: bool = Tru
 
 # When each look-alike kind is published relative to the year it is about: (month range, year offset).
 _OTHER_DATES = {
-    "工作要点": ((3, 5), 0), "落实情况的函": ((11, 12), 0), "工作总结": ((12, 12), 0),
-    "考核通报": ((7, 9), 0), "统计公报": ((3, 4), 1), "政府工作报告": ((1, 2), 0), "信息公开指南": ((1, 12), 0),
+    "工作要点": ((3, 5), 0),
+    "落实情况的函": ((11, 12), 0),
+    "工作总结": ((12, 12), 0),
+    "考核通报": ((7, 9), 0),
+    "统计公报": ((3, 4), 1),
+    "政府工作报告": ((1, 2), 0),
+    "信息公开指南": ((1, 12), 0),
 }
-_SLUGS = {"工作要点": "gzyd", "落实情况的函": "lsqk", "工作总结": "gzzj", "考核通报": "khtb",
-          "统计公报": "tjgb", "政府工作报告": "zfgzbg", "信息公开指南": "gkzn"}
+_SLUGS = {
+    "工作要点": "gzyd",
+    "落实情况的函": "lsqk",
+    "工作总结": "gzzj",
+    "考核通报": "khtb",
+    "统计公报": "tjgb",
+    "政府工作报告": "zfgzbg",
+    "信息公开指南": "gkzn",
+}
 
 
 def _other(world: World, seed: int, plan: SitePlan, kind: str, year: int) -> Document:
     rng = stable_rng(seed, plan.site_id, kind, year, "other")
     (first, last), offset = _OTHER_DATES[kind]
-    published = dt.datetime(year + offset, rng.randint(first, last), rng.randint(1, 28),
-                            rng.randint(8, 18), rng.randint(0, 59))
-    doc = Document(doc_id=f"{plan.site_id}-{_SLUGS[kind]}-{year}", body=plan.body, kind="other", year=year,
-                   published=published, seed=seed, other_kind=kind)
+    published = dt.datetime(
+        year + offset, rng.randint(first, last), rng.randint(1, 28), rng.randint(8, 18), rng.randint(0, 59)
+    )
+    doc = Document(
+        doc_id=f"{plan.site_id}-{_SLUGS[kind]}-{year}",
+        body=plan.body,
+        kind="other",
+        year=year,
+        published=published,
+        seed=seed,
+        other_kind=kind,
+    )
     world.documents[doc.doc_id] = doc
     return doc
 
@@ -184,21 +211,36 @@ def scale_plans(n_sites: int, reports_per_site: int) -> tuple[SitePlan, ...]:
         region = SCALE_REGIONS[i % len(SCALE_REGIONS)]
         key = f"s{i + 1:04d}"
         body = catalog.gov(key, region)
-        bodies = [body] + [catalog.department(f"{key}-d{j + 1:02d}", region, name)
-                           for j, name in enumerate(catalog.SCALE_DEPARTMENTS)]
+        bodies = [body] + [
+            catalog.department(f"{key}-d{j + 1:02d}", region, name) for j, name in enumerate(catalog.SCALE_DEPARTMENTS)
+        ]
         if reports_per_site > len(bodies) * len(years):
             raise ValueError(f"at most {len(bodies) * len(years)} reports per scale site")
         own = tuple(years[j] for j in range(min(reports_per_site, len(years))))
-        extra = tuple((bodies[1 + (j - len(years)) // len(years)], years[j % len(years)])
-                      for j in range(len(years), reports_per_site))
+        extra = tuple(
+            (bodies[1 + (j - len(years)) // len(years)], years[j % len(years)])
+            for j in range(len(years), reports_per_site)
+        )
         kinds = tuple(sorted(_SLUGS))
-        others = tuple((kinds[j % len(kinds)], LAST_YEAR - j // len(kinds))
-                       for j in range(max(1, reports_per_site // 10)))
+        others = tuple(
+            (kinds[j % len(kinds)], LAST_YEAR - j // len(kinds)) for j in range(max(1, reports_per_site // 10))
+        )
         platform = platforms[i % len(platforms)]
         column = str(10000 + i) if platform in ("hanweb", "gkmlpt") else "/zwgk/ndbg/"
-        plans.append(SitePlan(key, f"{key}.scale.gov.test", f"{region.name}人民政府（示例{key}）", body,
-                              platform, column, own, others, extra_reports=extra,
-                              options={"page_size": 15, "site_code": f"9{i:09d}"}))
+        plans.append(
+            SitePlan(
+                key,
+                f"{key}.scale.gov.test",
+                f"{region.name}人民政府（示例{key}）",
+                body,
+                platform,
+                column,
+                own,
+                others,
+                extra_reports=extra,
+                options={"page_size": 15, "site_code": f"9{i:09d}"},
+            )
+        )
     return tuple(plans)
 
 
@@ -208,6 +250,9 @@ def scale_day2(plans: tuple[SitePlan, ...]) -> Day2Plan | None:
         return None
     first, second = plans[0], plans[1]
     newcomer = catalog.department(f"{second.body.key}-dnew", second.body.region, "政务服务数据管理局")
-    return Day2Plan(edit=f"{first.body.key}-{first.reports[0]}", delete=f"{second.body.key}-{second.reports[0]}",
-                    new=(second.site_id, LAST_YEAR, newcomer),
-                    republish=(f"{first.body.key}-{first.reports[-1]}", second.site_id))
+    return Day2Plan(
+        edit=f"{first.body.key}-{first.reports[0]}",
+        delete=f"{second.body.key}-{second.reports[0]}",
+        new=(second.site_id, LAST_YEAR, newcomer),
+        republish=(f"{first.body.key}-{first.reports[-1]}", second.site_id),
+    )

@@ -37,6 +37,7 @@ _CACHE: dict[tuple, bytes] = {}
 
 def _cached(build):
     """Files are rendered once per document version (a dataclass Document is not hashable)."""
+
     def wrapper(doc: Document, *args) -> bytes:
         key = (build.__name__, doc.seed, doc.doc_id, doc.version, args)
         if key not in _CACHE:
@@ -44,6 +45,7 @@ def _cached(build):
                 _CACHE.pop(next(iter(_CACHE)))
             _CACHE[key] = build(doc, *args)
         return _CACHE[key]
+
     wrapper.__doc__ = build.__doc__
     return wrapper
 
@@ -119,8 +121,9 @@ def pdf_bytes(doc: Document, scanned: bool = False) -> bytes:
         page.save()
         return out.getvalue()
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    body = ParagraphStyle("body", fontName="STSong-Light", fontSize=10.5, leading=16, firstLineIndent=21,
-                          wordWrap="CJK")
+    body = ParagraphStyle(
+        "body", fontName="STSong-Light", fontSize=10.5, leading=16, firstLineIndent=21, wordWrap="CJK"
+    )
     heading = ParagraphStyle("heading", parent=body, fontSize=16, leading=24, alignment=1, firstLineIndent=0)
     cell = ParagraphStyle("cell", fontName="STSong-Light", fontSize=6.5, leading=8, wordWrap="CJK")
     story = [Paragraph(doc.title, heading), Spacer(1, 8)]
@@ -138,6 +141,7 @@ def pdf_bytes(doc: Document, scanned: bool = False) -> bytes:
             story += [Table(data, colWidths=[width / n_cols] * n_cols, style=TableStyle(style)), Spacer(1, 8)]
         else:
             story.append(Paragraph(block.text, body))
-    SimpleDocTemplate(out, pagesize=A4, invariant=1, title=doc.title,
-                      leftMargin=36, rightMargin=36, topMargin=36, bottomMargin=36).build(story)
+    SimpleDocTemplate(
+        out, pagesize=A4, invariant=1, title=doc.title, leftMargin=36, rightMargin=36, topMargin=36, bottomMargin=36
+    ).build(story)
     return out.getvalue()

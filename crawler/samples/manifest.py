@@ -29,11 +29,22 @@ def site_rows(world: World) -> list[dict]:
     rows = []
     for site in world.sites:
         body = site.body
-        rows.append({"site_id": site.site_id, "name": site.name, "adcode": body.region.adcode, "level": body.level,
-                     "platform": site.platform, "start_urls": start_url(site), "host": site.host,
-                     "agency": body.agency, "encoding": site.encoding, "header_charset": site.header_charset,
-                     "meta_charset": site.meta_charset,
-                     "moved_from": site.base + site.moved_from if site.moved_from else None})
+        rows.append(
+            {
+                "site_id": site.site_id,
+                "name": site.name,
+                "adcode": body.region.adcode,
+                "level": body.level,
+                "platform": site.platform,
+                "start_urls": start_url(site),
+                "host": site.host,
+                "agency": body.agency,
+                "encoding": site.encoding,
+                "header_charset": site.header_charset,
+                "meta_charset": site.meta_charset,
+                "moved_from": site.base + site.moved_from if site.moved_from else None,
+            }
+        )
     return rows
 
 
@@ -57,12 +68,24 @@ def _document_row(p: Posting, kind: str, status: int) -> dict:
     region = body.region
     is_report = doc.is_report and kind not in ("missing", "gone")
     return {
-        "url": p.url, "site_id": p.site.site_id, "kind": kind, "status": status,
-        "report_id": doc.doc_id, "version": doc.version, "is_report": is_report and kind == "report",
-        "title": doc.title, "agency": body.agency, "source": p.source,
-        "province": region.province, "city": region.city, "county": region.county, "adcode": region.adcode,
-        "level": body.level, "report_year": doc.year if doc.is_report else None,
-        "published": f"{p.posted:%Y-%m-%d}", "other_kind": doc.other_kind,
+        "url": p.url,
+        "site_id": p.site.site_id,
+        "kind": kind,
+        "status": status,
+        "report_id": doc.doc_id,
+        "version": doc.version,
+        "is_report": is_report and kind == "report",
+        "title": doc.title,
+        "agency": body.agency,
+        "source": p.source,
+        "province": region.province,
+        "city": region.city,
+        "county": region.county,
+        "adcode": region.adcode,
+        "level": body.level,
+        "report_year": doc.year if doc.is_report else None,
+        "published": f"{p.posted:%Y-%m-%d}",
+        "other_kind": doc.other_kind,
         "template": doc.template if doc.is_report else None,
         "stats": ({"template": doc.template, "cells": [c.as_dict() for c in doc.cells]} if doc.cells else None),
         "encoding": p.site.encoding,
@@ -81,11 +104,25 @@ def page_rows(world: World) -> list[dict]:
         postings = world.postings[site.site_id]
         rows.append({"url": site.base + "/robots.txt", "site_id": site.site_id, "kind": "robots", "status": 200})
         rows.append({"url": site.base + "/", "site_id": site.site_id, "kind": "home", "status": 200})
-        rows.append({"url": site.base + pages.SECTION_PATH, "site_id": site.site_id, "kind": "section", "status": 200,
-                     "column": start_url(site)})
+        rows.append(
+            {
+                "url": site.base + pages.SECTION_PATH,
+                "site_id": site.site_id,
+                "kind": "section",
+                "status": 200,
+                "column": start_url(site),
+            }
+        )
         if site.moved_from:
-            rows.append({"url": site.base + site.moved_from, "site_id": site.site_id, "kind": "redirect",
-                         "status": 301, "location": start_url(site)})
+            rows.append(
+                {
+                    "url": site.base + site.moved_from,
+                    "site_id": site.site_id,
+                    "kind": "redirect",
+                    "status": 301,
+                    "location": start_url(site),
+                }
+            )
         for kind, path in style.listing_urls(site, postings):
             rows.append({"url": site.base + path, "site_id": site.site_id, "kind": kind, "status": 200})
         for p in postings:
@@ -94,8 +131,16 @@ def page_rows(world: World) -> list[dict]:
             else:
                 rows.append(_document_row(p, "report" if p.doc.is_report else "other", 200))
                 if p.attachment_path:
-                    rows.append({"url": site.base + p.attachment_path, "site_id": site.site_id, "kind": "attachment",
-                                 "status": 200, "report_url": p.url, "delivery": p.doc.delivery})
+                    rows.append(
+                        {
+                            "url": site.base + p.attachment_path,
+                            "site_id": site.site_id,
+                            "kind": "attachment",
+                            "status": 200,
+                            "report_url": p.url,
+                            "delivery": p.doc.delivery,
+                        }
+                    )
     for p in world.gone:
         rows.append(_document_row(p, "gone", 404))
     return rows

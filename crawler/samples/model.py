@@ -81,8 +81,12 @@ class Document:
         cells = tables.generate_cells(rng, self.template, self.size, self.full_width, self.carried_in)
         if self.planted == "received_equals_handled":
             # Two requests received that the results never account for (自然人 and its 总计).
-            cells = [replace(c, value=c.value + 2) if c.table == "三" and c.row == tables.RECEIVED
-                     and c.column in ("自然人", "总计") else c for c in cells]
+            cells = [
+                replace(c, value=c.value + 2)
+                if c.table == "三" and c.row == tables.RECEIVED and c.column in ("自然人", "总计")
+                else c
+                for c in cells
+            ]
         return cells
 
     @property
@@ -95,10 +99,17 @@ class Document:
     def context(self) -> texts.DocContext:
         region = self.body.region
         return texts.DocContext(
-            agency=self.body.agency, place=self.body.place, level=self.body.level,
-            office=self.body.office, report_year=self.year, published=self.published.date(),
-            template=self.template, stats=tables.summary(self.cells) if self.cells else {},
-            city=region.city if region.city != self.body.place else None, province=region.province)
+            agency=self.body.agency,
+            place=self.body.place,
+            level=self.body.level,
+            office=self.body.office,
+            report_year=self.year,
+            published=self.published.date(),
+            template=self.template,
+            stats=tables.summary(self.cells) if self.cells else {},
+            city=region.city if region.city != self.body.place else None,
+            province=region.province,
+        )
 
     @cached_property
     def title(self) -> str:

@@ -19,10 +19,18 @@ from .model import Posting, Resource, SiteSpec, stable_rng
 
 SAMPLE_NOTICE = "本站为 nianbao 示例站点，所有内容均为测试用虚构文本，不代表任何政府机关。"
 
-_HOT_TOPICS = ("关于开展{y}年度安全生产大检查的通知", "{p}召开{y}年第三季度经济形势分析会", "{p}{y}年度重点民生实事进展情况",
-               "{p}举办{y}年政务开放日活动", "关于{y}年城乡居民医疗保险参保缴费的公告", "{p}发布{y}年秋季森林防火令",
-               "{y}年{p}招聘社区工作者公告", "{p}推进老旧小区改造工作纪实", "关于调整{p}公交线路的通告",
-               "{p}{y}年度义务教育招生工作方案解读")
+_HOT_TOPICS = (
+    "关于开展{y}年度安全生产大检查的通知",
+    "{p}召开{y}年第三季度经济形势分析会",
+    "{p}{y}年度重点民生实事进展情况",
+    "{p}举办{y}年政务开放日活动",
+    "关于{y}年城乡居民医疗保险参保缴费的公告",
+    "{p}发布{y}年秋季森林防火令",
+    "{y}年{p}招聘社区工作者公告",
+    "{p}推进老旧小区改造工作纪实",
+    "关于调整{p}公交线路的通告",
+    "{p}{y}年度义务教育招生工作方案解读",
+)
 
 
 @dataclass(frozen=True)
@@ -53,8 +61,9 @@ def page(site: SiteSpec, title: str, main: str, extra_meta: str = "", extra_head
     hot = "\n".join(
         f'<li><a href="/xwzx/{year}{rng.randint(1, 12):02d}/t{year}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}_'
         f'{rng.randint(10000, 99999)}.html">{_e(t.format(y=year, p=body.place))}</a>'
-        f'<span>{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}</span></li>'
-        for t in rng.sample(_HOT_TOPICS, 6))
+        f"<span>{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}</span></li>"
+        for t in rng.sample(_HOT_TOPICS, 6)
+    )
     return f"""<!DOCTYPE html>
 <html lang="zh-CN">
 <head>
@@ -97,8 +106,10 @@ def page(site: SiteSpec, title: str, main: str, extra_meta: str = "", extra_head
 
 
 def crumb(site: SiteSpec, column_url: str) -> str:
-    return (f'<div class="crumb">当前位置：<a href="/">首页</a> &gt; <a href="/zwgk/">政务公开</a> &gt; '
-            f'<a href="{_e(column_url)}">{_e(site.column_name)}</a></div>')
+    return (
+        f'<div class="crumb">当前位置：<a href="/">首页</a> &gt; <a href="/zwgk/">政务公开</a> &gt; '
+        f'<a href="{_e(column_url)}">{_e(site.column_name)}</a></div>'
+    )
 
 
 def _index_number(posting: Posting) -> str:
@@ -125,10 +136,12 @@ def _meta_block(posting: Posting, layout: ArticleLayout) -> str:
 
 def _info_line(posting: Posting) -> str:
     rng = stable_rng(posting.url, "hits")
-    return (f'<div class="info"><span>发布时间：{posting.posted:%Y-%m-%d %H:%M}</span>'
-            f'<span>来源：{_e(posting.source)}</span><span>浏览次数：<em id="hits">{rng.randint(20, 3000)}</em></span>'
-            '<span class="font">字号：<a href="javascript:;">大</a> <a href="javascript:;">中</a> '
-            '<a href="javascript:;">小</a></span></div>')
+    return (
+        f'<div class="info"><span>发布时间：{posting.posted:%Y-%m-%d %H:%M}</span>'
+        f'<span>来源：{_e(posting.source)}</span><span>浏览次数：<em id="hits">{rng.randint(20, 3000)}</em></span>'
+        '<span class="font">字号：<a href="javascript:;">大</a> <a href="javascript:;">中</a> '
+        '<a href="javascript:;">小</a></span></div>'
+    )
 
 
 def body_html(posting: Posting) -> str:
@@ -136,16 +149,21 @@ def body_html(posting: Posting) -> str:
     doc = posting.doc
     if doc.delivery != "html":
         name = f"{doc.title}.{posting.attachment_path.rsplit('.', 1)[1]}"
-        return (f'<p style="text-indent:2em;">{_e(doc.title)}全文以附件形式发布，欢迎下载查阅。</p>\n'
-                f'<p>附件：<a href="{_e(posting.attachment_path.rsplit("/", 1)[1])}" title="{_e(name)}">'
-                f'{_e(name)}</a></p>')
+        return (
+            f'<p style="text-indent:2em;">{_e(doc.title)}全文以附件形式发布，欢迎下载查阅。</p>\n'
+            f'<p>附件：<a href="{_e(posting.attachment_path.rsplit("/", 1)[1])}" title="{_e(name)}">'
+            f"{_e(name)}</a></p>"
+        )
     parts = []
     for block in doc.blocks:
         if block.kind == "h":
             parts.append(f'<p style="text-indent:2em;"><strong>{_e(block.text)}</strong></p>')
         elif block.kind == "table":
-            parts.append('<div align="center">' + tables.render_table(block.text, doc.template, doc.cells, styled=True)
-                         + "</div>")
+            parts.append(
+                '<div align="center">'
+                + tables.render_table(block.text, doc.template, doc.cells, styled=True)
+                + "</div>"
+            )
         elif block.kind == "sign":
             parts.append(f'<p style="text-align:right;">{_e(block.text)}</p>')
         else:
@@ -153,8 +171,9 @@ def body_html(posting: Posting) -> str:
     return "\n".join(parts)
 
 
-def article(posting: Posting, layout: ArticleLayout, column_url: str,
-            neighbours: tuple[Posting | None, Posting | None]) -> str:
+def article(
+    posting: Posting, layout: ArticleLayout, column_url: str, neighbours: tuple[Posting | None, Posting | None]
+) -> str:
     """The whole article page of one posting."""
     site, doc = posting.site, posting.doc
     closing = "</div>" * layout.container.count("<div")
@@ -177,7 +196,7 @@ def article(posting: Posting, layout: ArticleLayout, column_url: str,
 {closing}
 <div class="tools">【<a href="javascript:window.print()">打印本页</a>】【<a href="javascript:window.close()">关闭窗口</a>】
 <span class="share">分享到：<a href="javascript:;">微信</a> <a href="javascript:;">微博</a></span></div>
-<div class="prev-next">{''.join(prev_next)}</div>
+<div class="prev-next">{"".join(prev_next)}</div>
 </div>
 </div>"""
     return page(site, f"{doc.title}_{site.column_name}_{site.name}", main, extra_meta=meta)
@@ -234,7 +253,7 @@ def date_of(when: dt.datetime) -> str:
 
 def paginate(postings: list, size: int) -> list[list]:
     """A column's postings cut into list pages (one empty page for an empty column)."""
-    return [postings[i:i + size] for i in range(0, len(postings), size)] or [[]]
+    return [postings[i : i + size] for i in range(0, len(postings), size)] or [[]]
 
 
 def static_pages(site: SiteSpec, postings: list, page_name, render) -> dict:
@@ -247,8 +266,9 @@ def static_pages(site: SiteSpec, postings: list, page_name, render) -> dict:
     out = {}
     for i, chunk in enumerate(chunks):
         items, pager = render(i, chunk, chunks)
-        resource = Resource(200, list_page(site, site.column + page_name(0), items, pager),
-                            last_modified=last_modified(chunk))
+        resource = Resource(
+            200, list_page(site, site.column + page_name(0), items, pager), last_modified=last_modified(chunk)
+        )
         out[site.column + page_name(i)] = lambda query, r=resource: r
     out[site.column] = out[site.column + page_name(0)]
     return out

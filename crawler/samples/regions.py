@@ -44,7 +44,13 @@ WENGYUAN = county("翁源县", "440229", "广东省", "韶关市")
 
 # A wider, still real, set for the scale mode (county-level divisions with current codes).
 SCALE_REGIONS = (
-    YUANZHOU, ZHANGSHU, ANDING, HAICANG, JINGHE, CHUXIONG, KASHI,
+    YUANZHOU,
+    ZHANGSHU,
+    ANDING,
+    HAICANG,
+    JINGHE,
+    CHUXIONG,
+    KASHI,
     county("万载县", "360922", "江西省", "宜春市"),
     county("上高县", "360923", "江西省", "宜春市"),
     county("宜丰县", "360924", "江西省", "宜春市"),

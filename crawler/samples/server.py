@@ -25,18 +25,22 @@ class _Handler(BaseHTTPRequestHandler):
     web: SampleWeb
     quiet = True
 
-    def do_GET(self):  # noqa: N802 (http.server's naming)
+    def do_GET(self):
         self._serve("GET")
 
-    def do_HEAD(self):  # noqa: N802
+    def do_HEAD(self):
         self._serve("HEAD")
 
-    def do_POST(self):  # noqa: N802
+    def do_POST(self):
         self._serve("POST")
 
-    def do_CONNECT(self):  # noqa: N802
-        self._send(501, [("Content-Type", "text/plain; charset=utf-8")],
-                   b"nianbao samples: HTTPS is not served; the sample sites are plain http://\n", "CONNECT")
+    def do_CONNECT(self):
+        self._send(
+            501,
+            [("Content-Type", "text/plain; charset=utf-8")],
+            b"nianbao samples: HTTPS is not served; the sample sites are plain http://\n",
+            "CONNECT",
+        )
 
     def _serve(self, method: str) -> None:
         target = self.path
@@ -45,8 +49,10 @@ class _Handler(BaseHTTPRequestHandler):
         elif target.startswith("/"):
             host = (self.headers.get("Host") or "").split(":")[0].lower()
             if host in ("", "127.0.0.1", "localhost"):
-                body = ("nianbao sample web: use me as an HTTP proxy (curl -x http://127.0.0.1:PORT URL).\n"
-                        "Hosts:\n" + "".join(f"  http://{h}/\n" for h in self.web.hosts)).encode()
+                body = (
+                    "nianbao sample web: use me as an HTTP proxy (curl -x http://127.0.0.1:PORT URL).\n"
+                    "Hosts:\n" + "".join(f"  http://{h}/\n" for h in self.web.hosts)
+                ).encode()
                 self._send(200, [("Content-Type", "text/plain; charset=utf-8")], body, method)
                 return
             url = f"http://{host}{target}"
@@ -68,7 +74,7 @@ class _Handler(BaseHTTPRequestHandler):
         if method != "HEAD" and body:
             self.wfile.write(body)
 
-    def log_message(self, format, *args):  # noqa: A002 (http.server's signature)
+    def log_message(self, format, *args):
         if not self.quiet:
             super().log_message(format, *args)
 
@@ -90,7 +96,7 @@ class SampleServer:
     def proxy_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self) -> "SampleServer":
+    def start(self) -> SampleServer:
         self._thread = threading.Thread(target=self.httpd.serve_forever, name="nianbao-samples", daemon=True)
         self._thread.start()
         return self
@@ -102,7 +108,7 @@ class SampleServer:
         self.httpd.shutdown()
         self.httpd.server_close()
 
-    def __enter__(self) -> "SampleServer":
+    def __enter__(self) -> SampleServer:
         return self.start()
 
     def __exit__(self, *exc) -> None:

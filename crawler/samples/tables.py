@@ -19,8 +19,20 @@ import random
 from dataclasses import dataclass
 
 from pipelines.template import (  # the template's labels are facts the parser reads too
-    APPLICANTS, CARRIED_IN, CARRIED_OUT, OUTCOMES, RECEIVED, RESULTS, TABLE2, TABLE3_COLUMNS, TABLE3_NOTE,
-    TABLE4_COLUMNS, TABLE4_GROUPS, TOTAL_ROW, outcome_rows, table3_rows,
+    APPLICANTS,
+    CARRIED_IN,
+    CARRIED_OUT,
+    OUTCOMES,
+    RECEIVED,
+    RESULTS,
+    TABLE2,
+    TABLE3_COLUMNS,
+    TABLE3_NOTE,
+    TABLE4_COLUMNS,
+    TABLE4_GROUPS,
+    TOTAL_ROW,
+    outcome_rows,
+    table3_rows,
 )
 
 # Relative weight of each outcome group when finished requests are spread over them.
@@ -42,8 +54,14 @@ class Cell:
     label: str  # the row label as printed on the page
 
     def as_dict(self) -> dict:
-        return {"table": self.table, "row": self.row, "column": self.column, "value": self.value,
-                "unit": self.unit, "label": self.label}
+        return {
+            "table": self.table,
+            "row": self.row,
+            "column": self.column,
+            "value": self.value,
+            "unit": self.unit,
+            "label": self.label,
+        }
 
 
 def _spread(rng: random.Random, total: int, weights: list[float]) -> list[int]:
@@ -60,8 +78,9 @@ def _label(row: str, full_width: bool) -> str:
     return leaf.translate(_FULL_WIDTH_DIGITS) if full_width and leaf[:1].isdigit() else leaf
 
 
-def generate_cells(rng: random.Random, template: str, size: int = 1, full_width: bool = False,
-                   carried_in: dict[str, int] | None = None) -> list[Cell]:
+def generate_cells(
+    rng: random.Random, template: str, size: int = 1, full_width: bool = False, carried_in: dict[str, int] | None = None
+) -> list[Cell]:
     """Draw a consistent set of the three tables for one report.
 
     ``size`` scales the counts (1 for a department or township, up to 5 for a city);
@@ -135,8 +154,9 @@ def _table2_value(rng: random.Random, template: str, row: str, column: str, size
 
 def carried_out(cells: list[Cell]) -> dict[str, int]:
     """Row 四 per applicant column: what the next year's report carries in as row 二."""
-    return {c.column: int(c.value) for c in cells
-            if c.table == "三" and c.row == CARRIED_OUT and c.column in APPLICANTS}
+    return {
+        c.column: int(c.value) for c in cells if c.table == "三" and c.row == CARRIED_OUT and c.column in APPLICANTS
+    }
 
 
 def summary(cells: list[Cell]) -> dict[str, int]:
@@ -147,13 +167,22 @@ def summary(cells: list[Cell]) -> dict[str, int]:
         return int(get.get(("三", row, "总计"), 0))
 
     def group_total(prefix: str) -> int:
-        return sum(int(c.value) for c in cells
-                   if c.table == "三" and c.column == "总计" and c.row.startswith(f"{RESULTS}/{prefix}"))
+        return sum(
+            int(c.value)
+            for c in cells
+            if c.table == "三" and c.column == "总计" and c.row.startswith(f"{RESULTS}/{prefix}")
+        )
 
-    regulations = sum(int(v) for (t, r, col), v in get.items()
-                      if t == "二" and r.endswith("规范性文件") and col in ("本年新制作数量", "本年制发件数"))
-    licences = sum(int(v) for (t, r, col), v in get.items()
-                   if t == "二" and r.endswith("/行政许可") and col in ("处理决定数量", "本年处理决定数量"))
+    regulations = sum(
+        int(v)
+        for (t, r, col), v in get.items()
+        if t == "二" and r.endswith("规范性文件") and col in ("本年新制作数量", "本年制发件数")
+    )
+    licences = sum(
+        int(v)
+        for (t, r, col), v in get.items()
+        if t == "二" and r.endswith("/行政许可") and col in ("处理决定数量", "本年处理决定数量")
+    )
     return {
         "received": total(RECEIVED),
         "carried_in": total(CARRIED_IN),
@@ -163,8 +192,9 @@ def summary(cells: list[Cell]) -> dict[str, int]:
         "finished": total(f"{RESULTS}/{TOTAL_ROW}"),
         "carried_out": total(CARRIED_OUT),
         "reconsideration": int(get[("四", "行政复议", "总计")]),
-        "litigation": int(get[("四", "行政诉讼/未经复议直接起诉", "总计")]
-                          + get[("四", "行政诉讼/复议后起诉", "总计")]),
+        "litigation": int(
+            get[("四", "行政诉讼/未经复议直接起诉", "总计")] + get[("四", "行政诉讼/复议后起诉", "总计")]
+        ),
         "regulations": regulations,
         "licences": licences,
     }
@@ -212,8 +242,9 @@ def table_layout(table: str, template: str, cells: list[Cell]) -> list[list[Span
             rows.append([_span("信息内容")] + [_span(col, colspan=s) for col, s in zip(columns, spans)])
             for item in items:
                 path = f"{section}/{item}"
-                rows.append([_span(item)] + [_span(_printed(by_key[(path, col)]), colspan=s)
-                                             for col, s in zip(columns, spans)])
+                rows.append(
+                    [_span(item)] + [_span(_printed(by_key[(path, col)]), colspan=s) for col, s in zip(columns, spans)]
+                )
     elif table == "三":
         rows.append([_span(TABLE3_NOTE, rowspan=3, colspan=3), _span("申请人情况", colspan=7)])
         rows.append([_span("自然人", rowspan=2), _span("法人或其他组织", colspan=5), _span("总计", rowspan=2)])
@@ -245,8 +276,10 @@ def table_layout(table: str, template: str, cells: list[Cell]) -> list[list[Span
         rows.append([_span(label(CARRIED_OUT), colspan=3)] + data(CARRIED_OUT))
     elif table == "四":
         rows.append([_span("行政复议", colspan=5), _span("行政诉讼", colspan=10)])
-        rows.append([_span(c, rowspan=2) for c in TABLE4_COLUMNS]
-                    + [_span("未经复议直接起诉", colspan=5), _span("复议后起诉", colspan=5)])
+        rows.append(
+            [_span(c, rowspan=2) for c in TABLE4_COLUMNS]
+            + [_span("未经复议直接起诉", colspan=5), _span("复议后起诉", colspan=5)]
+        )
         rows.append([_span(c) for c in TABLE4_COLUMNS * 2])
         rows.append([value(g, c) for g in TABLE4_GROUPS for c in TABLE4_COLUMNS])
     else:
@@ -269,8 +302,9 @@ def _td(span: Span, styled: bool) -> str:
 
 def render_table(table: str, template: str, cells: list[Cell], styled: bool = False) -> str:
     """One standard table as the HTML a CMS page carries (rowspan/colspan as in the template)."""
-    body = "\n".join("<tr>" + "".join(_td(span, styled) for span in row) + "</tr>"
-                      for row in table_layout(table, template, cells))
+    body = "\n".join(
+        "<tr>" + "".join(_td(span, styled) for span in row) + "</tr>" for row in table_layout(table, template, cells)
+    )
     return f'<table border="1" cellspacing="0" cellpadding="0" width="100%">\n<tbody>\n{body}\n</tbody>\n</table>'
 
 

@@ -19,8 +19,15 @@ import random
 import re
 from dataclasses import dataclass
 
-OTHER_KINDS: tuple[str, ...] = ("工作要点", "落实情况的函", "工作总结", "考核通报", "统计公报", "政府工作报告",
-                                "信息公开指南")
+OTHER_KINDS: tuple[str, ...] = (
+    "工作要点",
+    "落实情况的函",
+    "工作总结",
+    "考核通报",
+    "统计公报",
+    "政府工作报告",
+    "信息公开指南",
+)
 
 
 @dataclass(frozen=True)
@@ -44,7 +51,7 @@ class DocContext:
     level: str
     office: str
     report_year: int
-    published: "datetime.date"
+    published: datetime.date
     template: str
     stats: dict
     city: str | None = None
@@ -122,40 +129,137 @@ def _heading(i: int, text: str) -> Block:
 # Names derived from the context
 # ---------------------------------------------------------------------------------------------
 
-_ROADS = ("人民路", "府前路", "行政中心大道", "建设路", "新华街", "文化路", "政通路", "迎宾大道",
-          "中山路", "解放大道", "朝阳路", "振兴路", "育才路", "和平街", "东风路", "滨江路")
+_ROADS = (
+    "人民路",
+    "府前路",
+    "行政中心大道",
+    "建设路",
+    "新华街",
+    "文化路",
+    "政通路",
+    "迎宾大道",
+    "中山路",
+    "解放大道",
+    "朝阳路",
+    "振兴路",
+    "育才路",
+    "和平街",
+    "东风路",
+    "滨江路",
+)
 
-_GOV_DEPTS = ("发展改革委", "财政局", "自然资源局", "住房城乡建设局", "市场监管局", "人力资源社会保障局",
-              "教育局", "卫生健康委", "生态环境局", "交通运输局", "农业农村局", "民政局", "应急管理局",
-              "水利局", "医疗保障局", "文化广电旅游局", "司法局", "退役军人事务局")
-_TOWN_DEPTS = ("财政所", "农业综合服务中心", "社会事务办公室", "便民服务中心", "综合行政执法队",
-               "退役军人服务站", "党政综合办公室", "村镇建设办公室")
-_DEPT_SECTIONS = ("办公室", "政策法规科", "行政审批科", "财务审计科", "执法监督科", "规划发展科",
-                  "信息中心", "综合业务科")
+_GOV_DEPTS = (
+    "发展改革委",
+    "财政局",
+    "自然资源局",
+    "住房城乡建设局",
+    "市场监管局",
+    "人力资源社会保障局",
+    "教育局",
+    "卫生健康委",
+    "生态环境局",
+    "交通运输局",
+    "农业农村局",
+    "民政局",
+    "应急管理局",
+    "水利局",
+    "医疗保障局",
+    "文化广电旅游局",
+    "司法局",
+    "退役军人事务局",
+)
+_TOWN_DEPTS = (
+    "财政所",
+    "农业综合服务中心",
+    "社会事务办公室",
+    "便民服务中心",
+    "综合行政执法队",
+    "退役军人服务站",
+    "党政综合办公室",
+    "村镇建设办公室",
+)
+_DEPT_SECTIONS = (
+    "办公室",
+    "政策法规科",
+    "行政审批科",
+    "财务审计科",
+    "执法监督科",
+    "规划发展科",
+    "信息中心",
+    "综合业务科",
+)
 
 # Topics of proactive disclosure, by period (a few only make sense from a given year on).
-_TOPICS_ALWAYS = ("财政预决算", "重大建设项目", "公共资源配置", "社会公益事业", "义务教育", "医疗卫生",
-                  "住房保障", "就业创业", "社会救助", "安全生产", "食品药品监管", "征地拆迁", "环境保护")
+_TOPICS_ALWAYS = (
+    "财政预决算",
+    "重大建设项目",
+    "公共资源配置",
+    "社会公益事业",
+    "义务教育",
+    "医疗卫生",
+    "住房保障",
+    "就业创业",
+    "社会救助",
+    "安全生产",
+    "食品药品监管",
+    "征地拆迁",
+    "环境保护",
+)
 _TOPICS_2016 = ("脱贫攻坚", "减税降费", "“放管服”改革")
 _TOPICS_2018 = ("乡村振兴", "营商环境", "生态环境", "养老服务")
 _TOPICS_2021 = ("乡村振兴", "优化营商环境", "疫情防控", "城市更新", "稳岗就业", "生态环境")
-_INDUSTRIES = ("先进制造业", "现代农业", "文化旅游", "新能源", "现代物流", "数字经济", "生物医药", "新材料",
-               "城市基础设施", "交通水利")
-_TOPICS_TOWN = ("惠农补贴发放", "村务财务", "低保和特困救助", "农村人居环境整治", "征地补偿",
-                "农村危房改造", "民生实事项目", "森林防火", "耕地保护")
+_INDUSTRIES = (
+    "先进制造业",
+    "现代农业",
+    "文化旅游",
+    "新能源",
+    "现代物流",
+    "数字经济",
+    "生物医药",
+    "新材料",
+    "城市基础设施",
+    "交通水利",
+)
+_TOPICS_TOWN = (
+    "惠农补贴发放",
+    "村务财务",
+    "低保和特困救助",
+    "农村人居环境整治",
+    "征地补偿",
+    "农村危房改造",
+    "民生实事项目",
+    "森林防火",
+    "耕地保护",
+)
 
 # Fields of departments: keyword in the agency name -> (field, topics).
 _FIELDS = (
-    ("生态环境", "生态环境保护", ("环境影响评价审批", "排污许可", "环境质量监测", "环境行政处罚", "突发环境事件应急", "污染防治攻坚")),
+    (
+        "生态环境",
+        "生态环境保护",
+        ("环境影响评价审批", "排污许可", "环境质量监测", "环境行政处罚", "突发环境事件应急", "污染防治攻坚"),
+    ),
     ("环境保护", "环境保护", ("环境影响评价审批", "排污许可", "环境质量监测", "环境行政处罚", "污染源监管")),
     ("财政", "财政管理", ("财政预决算", "政府债务", "惠民惠农补贴资金", "政府采购", "财政专项资金", "国有资产管理")),
     ("教育", "教育管理", ("招生入学", "学校收费", "教育经费", "学生资助", "教师招聘", "校园安全")),
     ("卫生", "卫生健康", ("医疗机构监管", "疫苗接种", "传染病防控", "医疗服务价格", "妇幼健康", "卫生监督执法")),
     ("自然资源", "自然资源管理", ("国土空间规划", "土地征收", "矿业权出让", "不动产登记", "耕地保护", "国有土地出让")),
     ("国土", "国土资源管理", ("土地征收", "矿业权出让", "土地利用规划", "国有土地出让", "地质灾害防治")),
-    ("住房", "住房和城乡建设", ("保障性住房", "建筑市场监管", "物业管理", "城镇老旧小区改造", "建设工程质量", "房地产市场")),
-    ("市场监", "市场监督管理", ("食品安全抽检", "企业登记", "产品质量监督", "价格监管", "知识产权保护", "特种设备安全")),
-    ("人力资源", "人力资源和社会保障", ("就业创业扶持", "社会保险", "劳动保障监察", "职称评审", "事业单位招聘", "技能培训")),
+    (
+        "住房",
+        "住房和城乡建设",
+        ("保障性住房", "建筑市场监管", "物业管理", "城镇老旧小区改造", "建设工程质量", "房地产市场"),
+    ),
+    (
+        "市场监",
+        "市场监督管理",
+        ("食品安全抽检", "企业登记", "产品质量监督", "价格监管", "知识产权保护", "特种设备安全"),
+    ),
+    (
+        "人力资源",
+        "人力资源和社会保障",
+        ("就业创业扶持", "社会保险", "劳动保障监察", "职称评审", "事业单位招聘", "技能培训"),
+    ),
     ("交通", "交通运输", ("道路建设", "城乡客运", "交通执法", "公路养护", "出租汽车管理", "重点交通项目")),
     ("农业", "农业农村", ("惠农补贴", "农产品质量安全", "高标准农田建设", "动物防疫", "农村集体产权", "乡村振兴项目")),
     ("民政", "民政事务", ("最低生活保障", "特困人员供养", "养老服务", "社会组织管理", "婚姻登记", "殡葬管理")),
@@ -199,8 +303,25 @@ def _unit(ctx: DocContext) -> str:
 
 
 def _place_short(place: str) -> str:
-    for suf in ("维吾尔自治区", "回族自治区", "壮族自治区", "自治区", "自治州", "自治县", "地区", "街道",
-                "省", "市", "区", "县", "镇", "乡", "州", "旗", "盟"):
+    for suf in (
+        "维吾尔自治区",
+        "回族自治区",
+        "壮族自治区",
+        "自治区",
+        "自治州",
+        "自治县",
+        "地区",
+        "街道",
+        "省",
+        "市",
+        "区",
+        "县",
+        "镇",
+        "乡",
+        "州",
+        "旗",
+        "盟",
+    ):
         if place.endswith(suf) and len(place) - len(suf) >= 2:
             rest = place[: -len(suf)]
             return rest[:2] if len(rest) > 3 else rest
@@ -218,7 +339,7 @@ def _dept_self(agency: str) -> tuple[str, str, str]:
 def _agency_rest(ctx: DocContext) -> str:
     """The agency name without its place prefix (生态环境局 for 咸宁市生态环境局)."""
     a = ctx.agency
-    return a[len(ctx.place):] if a.startswith(ctx.place) and len(a) > len(ctx.place) else a
+    return a[len(ctx.place) :] if a.startswith(ctx.place) and len(a) > len(ctx.place) else a
 
 
 def _field(agency: str) -> tuple[str, tuple[str, ...]]:
@@ -249,8 +370,11 @@ def _topic_pool(ctx: DocContext) -> tuple[str, ...]:
 _THEMES = {
     "early": ("以《条例》的贯彻实施为主线", "围绕建设透明政府的目标", "按照依法、及时、准确的公开原则"),
     "mid": ("围绕转变政府职能和简政放权", "以推进行政权力公开透明运行为重点", "结合党的群众路线教育实践活动"),
-    "late": ("按照全面推进政务公开的部署要求", "围绕决策、执行、管理、服务、结果“五公开”",
-             "以政务公开促进“放管服”改革落地"),
+    "late": (
+        "按照全面推进政务公开的部署要求",
+        "围绕决策、执行、管理、服务、结果“五公开”",
+        "以政务公开促进“放管服”改革落地",
+    ),
     2019: ("以新修订的《条例》施行为契机", "对照新《条例》逐条梳理公开职责"),
     2020: ("统筹疫情防控和经济社会发展信息发布", "围绕疫情防控和复工复产两条主线"),
     2021: ("围绕“十四五”规划开局起步", "结合党史学习教育“我为群众办实事”实践活动"),
@@ -280,32 +404,59 @@ def _slots(rng: random.Random, ctx: DocContext) -> dict:
     unit = _unit(ctx)
     lv = ctx.level
     short = _place_short(ctx.place)
-    s: dict = {"agency": ctx.agency, "place": ctx.place, "office": ctx.office, "Y": y, "Y1": y + 1,
-               "Yp": y - 1, "unit": unit, "short": short}
+    s: dict = {
+        "agency": ctx.agency,
+        "place": ctx.place,
+        "office": ctx.office,
+        "Y": y,
+        "Y1": y + 1,
+        "Yp": y - 1,
+        "unit": unit,
+        "short": short,
+    }
     city = ctx.city or ctx.place
     prov = ctx.province or "省"
     if lv == "department":
         self_, we, word = _dept_self(ctx.agency)
         field, _ = _field(ctx.agency)
-        s.update(scope=self_, we=we, self=self_, gov=f"{unit}政府", field=field,
-                 units=(f"{self_}机关各科室和直属单位" if word != "单位" else "本单位各科室和下属单位"),
-                 upper=f"{ctx.place}人民政府办公室",
-                 meeting=rng.choice(("党组会议", "局务会议" if word == "局" else "主任办公会议",
-                                     "领导班子会议")),
-                 hall=f"{ctx.place}政务服务中心{_agency_rest(ctx)}窗口",
-                 site=rng.choice((f"{ctx.agency}门户网站", f"{ctx.agency}网站")),
-                 nm=f"“{short}{_agency_rest(ctx).rstrip('局委办厅') or '政务'}”微信公众号",
-                 lookup=f"{unit}档案馆、{unit}图书馆", board="办事大厅公开栏", gaz="",
-                 base="本单位", sub="各科室")
+        s.update(
+            scope=self_,
+            we=we,
+            self=self_,
+            gov=f"{unit}政府",
+            field=field,
+            units=(f"{self_}机关各科室和直属单位" if word != "单位" else "本单位各科室和下属单位"),
+            upper=f"{ctx.place}人民政府办公室",
+            meeting=rng.choice(("党组会议", "局务会议" if word == "局" else "主任办公会议", "领导班子会议")),
+            hall=f"{ctx.place}政务服务中心{_agency_rest(ctx)}窗口",
+            site=rng.choice((f"{ctx.agency}门户网站", f"{ctx.agency}网站")),
+            nm=f"“{short}{_agency_rest(ctx).rstrip('局委办厅') or '政务'}”微信公众号",
+            lookup=f"{unit}档案馆、{unit}图书馆",
+            board="办事大厅公开栏",
+            gaz="",
+            base="本单位",
+            sub="各科室",
+        )
         depts = [f"{word}{n}" if not n.startswith(word) else n for n in _DEPT_SECTIONS]
     elif lv == "township":
-        s.update(scope=f"全{unit}", we=f"我{unit}", self=f"本{unit}", gov=f"{unit}政府", field="基层政务",
-                 units=f"各村（社区）和{unit}属各单位", upper="县（区）人民政府办公室",
-                 meeting=rng.choice((f"{unit}党委会议", f"{unit}政府办公会议", "党政联席会议")),
-                 hall=f"{ctx.place}便民服务中心", site=f"{ctx.place}人民政府网站",
-                 nm=f"“{short}{'之窗' if rng.random() < 0.5 else '发布'}”微信公众号",
-                 lookup=f"{unit}便民服务中心和各村（社区）党群服务中心",
-                 board=f"{unit}村两级政务公开栏", gaz="", base="村（社区）", sub="各村（社区）")
+        s.update(
+            scope=f"全{unit}",
+            we=f"我{unit}",
+            self=f"本{unit}",
+            gov=f"{unit}政府",
+            field="基层政务",
+            units=f"各村（社区）和{unit}属各单位",
+            upper="县（区）人民政府办公室",
+            meeting=rng.choice((f"{unit}党委会议", f"{unit}政府办公会议", "党政联席会议")),
+            hall=f"{ctx.place}便民服务中心",
+            site=f"{ctx.place}人民政府网站",
+            nm=f"“{short}{'之窗' if rng.random() < 0.5 else '发布'}”微信公众号",
+            lookup=f"{unit}便民服务中心和各村（社区）党群服务中心",
+            board=f"{unit}村两级政务公开栏",
+            gaz="",
+            base="村（社区）",
+            sub="各村（社区）",
+        )
         depts = [f"{unit}{n}" for n in _TOWN_DEPTS]
     else:
         if lv == "province":
@@ -318,12 +469,24 @@ def _slots(rng: random.Random, ctx: DocContext) -> dict:
             units = f"各乡镇（街道）和{unit}直各部门"
             upper = f"{city}人民政府办公室" if city != ctx.place else "市政府办公室"
         gov = "行署" if unit == "地区" else f"{unit}政府"
-        s.update(scope=f"全{unit}", we=f"我{unit}", self="本级政府", gov=gov, field="政府信息公开",
-                 units=units, upper=upper, meeting=f"{gov}常务会议",
-                 hall=f"{unit}政务服务中心", site=f"{ctx.place}人民政府门户网站",
-                 nm=f"“{short}发布”微信公众号", lookup=f"{unit}档案馆、{unit}图书馆",
-                 board="政务公开栏", gaz=f"《{ctx.place}人民政府公报》",
-                 base="基层" if lv != "province" else "市县", sub="各单位")
+        s.update(
+            scope=f"全{unit}",
+            we=f"我{unit}",
+            self="本级政府",
+            gov=gov,
+            field="政府信息公开",
+            units=units,
+            upper=upper,
+            meeting=f"{gov}常务会议",
+            hall=f"{unit}政务服务中心",
+            site=f"{ctx.place}人民政府门户网站",
+            nm=f"“{short}发布”微信公众号",
+            lookup=f"{unit}档案馆、{unit}图书馆",
+            board="政务公开栏",
+            gaz=f"《{ctx.place}人民政府公报》",
+            base="基层" if lv != "province" else "市县",
+            sub="各单位",
+        )
         depts = [f"{unit}{n}" for n in _GOV_DEPTS]
     s["prov"] = prov
     s["city"] = city
@@ -409,8 +572,13 @@ def _numbers(rng: random.Random, ctx: DocContext, s: dict) -> None:
     s["n_catalog"] = n(200, 900, 20)
     s["n_list"] = n(800, 3000, 30)
     s["n_persons"] = r(1, 3) if ctx.level in ("township", "department") else r(2, 6)
-    s["n_units"] = {"province": r(40, 70), "prefecture": r(45, 80), "county": r(35, 65),
-                    "township": r(8, 25), "department": r(4, 12)}.get(ctx.level, r(20, 50))
+    s["n_units"] = {
+        "province": r(40, 70),
+        "prefecture": r(45, 80),
+        "county": r(35, 65),
+        "township": r(8, 25),
+        "department": r(4, 12),
+    }.get(ctx.level, r(20, 50))
     s["n_cleaned"] = n(20, 120, 2)
     s["n_events"] = r(2, 6)
     s["n_resp"] = n(8, 40, 3)
@@ -477,7 +645,7 @@ def _opening(rng: random.Random, s: dict, parts: str | None, nparts: int) -> Blo
     else:
         content = _fill(rng.choice(_OPEN_PARTS_FREE), {**s, "parts": parts, "nparts": _cn_small(nparts)})
     contact = _one(rng, _OPEN_CONTACT, s)
-    if rng.random() < 0.25:          # about one report in four gives no statistical period
+    if rng.random() < 0.25:  # about one report in four gives no statistical period
         text = basis + content + contact
     else:
         period = _one(rng, _OPEN_PERIOD, s)
@@ -650,10 +818,16 @@ _T3_PROSE = (
     "据统计，{we}全年共收到政府信息公开申请{received}件，{ci}完成答复{finished}件，予以公开{granted}件，部分公开{partly}件，不予公开{refused}件{others}。{co}",
 )
 _T3_CI = ("加上上年结转的{n}件，", "另有上年结转申请{n}件，", "上年结转{n}件，")
-_T3_CO = ("另有{n}件尚在法定期限内，结转下年度继续办理。", "结转下年度继续办理{n}件。",
-          "截至年底尚有{n}件未到答复期限，结转至下年度办理。")
-_T3_CO_NONE = ("所有申请均在法定期限内答复完毕，无结转下年度办理的申请。", "全部申请均已按期办结。",
-               "本年度没有需要结转下年度办理的申请。")
+_T3_CO = (
+    "另有{n}件尚在法定期限内，结转下年度继续办理。",
+    "结转下年度继续办理{n}件。",
+    "截至年底尚有{n}件未到答复期限，结转至下年度办理。",
+)
+_T3_CO_NONE = (
+    "所有申请均在法定期限内答复完毕，无结转下年度办理的申请。",
+    "全部申请均已按期办结。",
+    "本年度没有需要结转下年度办理的申请。",
+)
 _T3_ONLY_OLD = (
     "本年度{agency}未新收政府信息公开申请。上年结转的{ci}件申请中，本年度办结{finished}件{co}。",
     "{Y}年没有新收的政府信息公开申请，办理的均为上年结转申请，共{ci}件，已办结{finished}件{co}。",
@@ -682,36 +856,58 @@ _T4_PROSE = (
 )
 
 _PROBLEMS = (
-    ("{some}对政务公开工作重视不够，信息发布不够及时，个别栏目存在更新滞后的现象",
-     "压实工作责任，把政务公开纳入日常督查范围，做到信息随产生随发布，对更新不及时的栏目实行挂牌督办"),
-    ("政策解读的形式较为单一，图解、视频等群众喜闻乐见的解读方式运用不多",
-     "丰富政策解读方式，推动解读材料由文字为主向图文、音视频等多种形式转变，让政策看得懂、用得上"),
-    ("{base}政务公开工作人员多为兼职，人员变动较频繁，业务能力有待提高",
-     "加强业务培训，每年至少组织两次集中培训，并通过以案代训、跟班学习等方式，保持工作队伍的相对稳定"),
-    ("依申请公开答复的规范性仍需加强，个别答复文书说理不够充分",
-     "规范依申请公开办理流程，加强对答复文书的合法性审查，疑难申请集体研究，必要时征求法律顾问意见"),
-    ("政务新媒体运维水平参差不齐，与群众的互动交流还不够",
-     "加强政务新媒体日常监管，推动账号集约化运营，建立留言办理台账，提高互动回应质量"),
-    ("重点领域信息公开的深度和广度还有差距，{topic3}等方面的信息公开不够全面",
-     "围绕{topic3}、{topic4}等领域细化公开标准，明确公开内容和时限，推动重点领域信息全面、准确公开"),
-    ("政府信息管理的信息化程度不高，公文公开属性审查仍主要依靠人工",
-     "推进政府信息管理信息化建设，探索在公文系统中嵌入公开属性审查环节，实现公开信息自动推送上网"),
-    ("对公众关注的热点问题回应不够主动，回应的时效性有待提升",
-     "健全舆情收集、研判和回应机制，明确回应责任单位和时限，对社会关切做到第一时间回应"),
+    (
+        "{some}对政务公开工作重视不够，信息发布不够及时，个别栏目存在更新滞后的现象",
+        "压实工作责任，把政务公开纳入日常督查范围，做到信息随产生随发布，对更新不及时的栏目实行挂牌督办",
+    ),
+    (
+        "政策解读的形式较为单一，图解、视频等群众喜闻乐见的解读方式运用不多",
+        "丰富政策解读方式，推动解读材料由文字为主向图文、音视频等多种形式转变，让政策看得懂、用得上",
+    ),
+    (
+        "{base}政务公开工作人员多为兼职，人员变动较频繁，业务能力有待提高",
+        "加强业务培训，每年至少组织两次集中培训，并通过以案代训、跟班学习等方式，保持工作队伍的相对稳定",
+    ),
+    (
+        "依申请公开答复的规范性仍需加强，个别答复文书说理不够充分",
+        "规范依申请公开办理流程，加强对答复文书的合法性审查，疑难申请集体研究，必要时征求法律顾问意见",
+    ),
+    (
+        "政务新媒体运维水平参差不齐，与群众的互动交流还不够",
+        "加强政务新媒体日常监管，推动账号集约化运营，建立留言办理台账，提高互动回应质量",
+    ),
+    (
+        "重点领域信息公开的深度和广度还有差距，{topic3}等方面的信息公开不够全面",
+        "围绕{topic3}、{topic4}等领域细化公开标准，明确公开内容和时限，推动重点领域信息全面、准确公开",
+    ),
+    (
+        "政府信息管理的信息化程度不高，公文公开属性审查仍主要依靠人工",
+        "推进政府信息管理信息化建设，探索在公文系统中嵌入公开属性审查环节，实现公开信息自动推送上网",
+    ),
+    (
+        "对公众关注的热点问题回应不够主动，回应的时效性有待提升",
+        "健全舆情收集、研判和回应机制，明确回应责任单位和时限，对社会关切做到第一时间回应",
+    ),
 )
 _PROBLEMS_OLD = (
-    ("公开内容不够丰富，部分信息公开不够及时、不够全面",
-     "进一步梳理公开目录，扩大主动公开范围，做到及时、准确、全面公开"),
-    ("公众查阅点的利用率不高，群众对政府信息公开的知晓度有待提高",
-     "加大《条例》宣传力度，改善查阅点服务条件，引导群众依法获取政府信息"),
-    ("依申请公开工作经验不足，办理程序还需要进一步规范",
-     "完善依申请公开工作规程，明确受理、审查、答复等环节的具体要求"),
-    ("{base}工作人员多为兼职，业务水平参差不齐",
-     "加强对工作人员的业务培训，提高{sub}政府信息公开工作能力"),
-    ("政府网站信息更新不够及时，部分栏目内容较少",
-     "加强网站日常维护和内容保障，建立信息报送通报制度"),
-    ("监督考核机制不够健全，对{sub}工作的督促检查力度不够",
-     "健全考核评议和责任追究制度，把政府信息公开纳入年度目标考核"),
+    (
+        "公开内容不够丰富，部分信息公开不够及时、不够全面",
+        "进一步梳理公开目录，扩大主动公开范围，做到及时、准确、全面公开",
+    ),
+    (
+        "公众查阅点的利用率不高，群众对政府信息公开的知晓度有待提高",
+        "加大《条例》宣传力度，改善查阅点服务条件，引导群众依法获取政府信息",
+    ),
+    (
+        "依申请公开工作经验不足，办理程序还需要进一步规范",
+        "完善依申请公开工作规程，明确受理、审查、答复等环节的具体要求",
+    ),
+    ("{base}工作人员多为兼职，业务水平参差不齐", "加强对工作人员的业务培训，提高{sub}政府信息公开工作能力"),
+    ("政府网站信息更新不够及时，部分栏目内容较少", "加强网站日常维护和内容保障，建立信息报送通报制度"),
+    (
+        "监督考核机制不够健全，对{sub}工作的督促检查力度不够",
+        "健全考核评议和责任追究制度，把政府信息公开纳入年度目标考核",
+    ),
 )
 
 _T5_INTRO = (
@@ -768,8 +964,16 @@ _T_EXTRA_LOCAL = (
 )
 
 
-def _pad(rng: random.Random, blocks: list[Block], bank, s: dict, minimum: int, before: str,
-         after: str | None = None, most: int = 4) -> list[Block]:
+def _pad(
+    rng: random.Random,
+    blocks: list[Block],
+    bank,
+    s: dict,
+    minimum: int,
+    before: str,
+    after: str | None = None,
+    most: int = 4,
+) -> list[Block]:
     """Add paragraphs from ``bank`` until the text is long enough.
 
     They go right after the first paragraph starting with ``after`` (the sub-point on proactive
@@ -797,9 +1001,15 @@ def _template_report(rng: random.Random, ctx: DocContext, s: dict) -> list[Block
     s["focus"] = "，".join(rng.sample(_T_FOCUS, rng.randint(1, 2)))
     s["press"] = _one(rng, _T_ACTIVE_PRESS, s)
     if s["gaz"]:
-        s["gaz_sentence"] = _fill(rng.choice((
-            "编印{gaz}{n_gaz}期，刊登政府文件{n_gazdoc}件，免费向{lookup}等场所发放。",
-            "全年出版{gaz}{n_gaz}期，电子版同步在网站发布，便于群众查阅。")), s)
+        s["gaz_sentence"] = _fill(
+            rng.choice(
+                (
+                    "编印{gaz}{n_gaz}期，刊登政府文件{n_gazdoc}件，免费向{lookup}等场所发放。",
+                    "全年出版{gaz}{n_gaz}期，电子版同步在网站发布，便于群众查阅。",
+                )
+            ),
+            s,
+        )
     else:
         s["gaz_sentence"] = _fill("利用{board}发布公告、公示{n_board}期，方便不上网的群众及时了解有关信息。", s)
     s["kind_reg"] = "行政规范性文件" if ctx.template == "2021" else "规范性文件"
@@ -816,8 +1026,11 @@ def _template_report(rng: random.Random, ctx: DocContext, s: dict) -> list[Block
     active = _some(rng, _T_ACTIVE, rng.randint(4, 6), s)
     if rng.random() < 0.7:
         clauses = rng.sample(_T_KEY_CLAUSE, 3)
-        active += _one(rng, _T_KEY_LEAD, s) + "；".join(
-            f"{s[f'topic{i + 1}']}方面，{c}" for i, c in enumerate(clauses)) + "。"
+        active += (
+            _one(rng, _T_KEY_LEAD, s)
+            + "；".join(f"{s[f'topic{i + 1}']}方面，{c}" for i, c in enumerate(clauses))
+            + "。"
+        )
     if st.get("regulations"):
         active += _fill(rng.choice(_T_ACTIVE_STATS), {**s, **st})
     if st.get("licences"):
@@ -832,9 +1045,13 @@ def _template_report(rng: random.Random, ctx: DocContext, s: dict) -> list[Block
     else:
         ci = st.get("carried_in", 0)
         co = st.get("carried_out", 0)
-        nums = {**s, **st, "finished": st.get("finished", received + ci - co),
-                "ci_short": f"，上年结转{ci}件" if ci else "",
-                "co_short": f"，结转下年度继续办理{co}件" if co else ""}
+        nums = {
+            **s,
+            **st,
+            "finished": st.get("finished", received + ci - co),
+            "ci_short": f"，上年结转{ci}件" if ci else "",
+            "co_short": f"，结转下年度继续办理{co}件" if co else "",
+        }
         apply_num = _fill(rng.choice(_T_APPLY_NUM), nums)
     busy = bool(st.get("received") or st.get("carried_in"))
     apply_bank = _T_APPLY + _T_APPLY_BUSY if busy else _T_APPLY
@@ -918,22 +1135,30 @@ def _t3_prose(rng: random.Random, s: dict, st: dict) -> str:
         return _one(rng, _T3_NONE, s)
     finished = st.get("finished", received + ci - co)
     if received == 0:
-        return _fill(rng.choice(_T3_ONLY_OLD), {**s, "ci": ci, "finished": finished,
-                                                "co": f"，仍有{co}件结转下年度继续办理" if co else ""})
+        return _fill(
+            rng.choice(_T3_ONLY_OLD),
+            {**s, "ci": ci, "finished": finished, "co": f"，仍有{co}件结转下年度继续办理" if co else ""},
+        )
     granted, partly, refused = st.get("granted", 0), st.get("partly", 0), st.get("refused", 0)
     rest = finished - granted - partly - refused
     others = ""
     if rest > 0:
-        others = rng.choice(("，因无法提供、不予处理等其他原因作出答复{n}件",
-                             "，其余{n}件分别作出无法提供、不予处理或其他处理的答复",
-                             "，另有{n}件因本机关不掌握相关信息等原因未能提供")).format(n=rest)
+        others = rng.choice(
+            (
+                "，因无法提供、不予处理等其他原因作出答复{n}件",
+                "，其余{n}件分别作出无法提供、不予处理或其他处理的答复",
+                "，另有{n}件因本机关不掌握相关信息等原因未能提供",
+            )
+        ).format(n=rest)
     if ci:
         ci_txt = rng.choice(_T3_CI).format(n=ci)
     else:
         ci_txt = rng.choice(("无上年结转申请，", "", "没有上年结转的申请，"))
     co_txt = rng.choice(_T3_CO).format(n=co) if co else rng.choice(_T3_CO_NONE)
-    text = _fill(rng.choice(_T3_PROSE), {**s, **st, "finished": finished, "ci": ci_txt, "co": co_txt,
-                                         "others": others, "received": received})
+    text = _fill(
+        rng.choice(_T3_PROSE),
+        {**s, **st, "finished": finished, "ci": ci_txt, "co": co_txt, "others": others, "received": received},
+    )
     for zero in ("部分公开0件，", "部分公开的0件，", "部分公开0件、"):
         text = text.replace(zero, "")
     text = re.sub(r"[，、]不予公开(?:的)?0件", "", text)
@@ -950,14 +1175,15 @@ def _problems(rng: random.Random, s: dict, bank, last_year_note: bool) -> list[B
     style = rng.randint(0, 2)
     out: list[Block] = []
     if style == 0:
-        out.append(Block("p", "（一）存在的主要问题。" + _one(rng, _T5_INTRO, s)
-                         + _enum(probs) + "。"))
-        out.append(Block("p", "（二）改进措施。" + _one(rng, _T5_MEASURE_INTRO, s)
-                         + _enum(meas) + "。"))
+        out.append(Block("p", "（一）存在的主要问题。" + _one(rng, _T5_INTRO, s) + _enum(probs) + "。"))
+        out.append(Block("p", "（二）改进措施。" + _one(rng, _T5_MEASURE_INTRO, s) + _enum(meas) + "。"))
     elif style == 1:
-        out.append(Block("p", _one(rng, _T5_INTRO, s) + _enum(probs)
-                         + "。" + _one(rng, _T5_MEASURE_INTRO, s)
-                         + _enum(meas) + "。"))
+        out.append(
+            Block(
+                "p",
+                _one(rng, _T5_INTRO, s) + _enum(probs) + "。" + _one(rng, _T5_MEASURE_INTRO, s) + _enum(meas) + "。",
+            )
+        )
     else:
         out.append(Block("p", _one(rng, _T5_INTRO, s) + _enum(probs) + "。"))
         for i, m in enumerate(meas):
@@ -1003,17 +1229,33 @@ _F_H1 = ("概述", "总体情况", "基本情况", "政府信息公开工作概�
 _F_H2 = ("主动公开政府信息情况", "主动公开政府信息的情况", "政府信息主动公开情况")
 _F_H3 = ("依申请公开政府信息情况", "依申请公开政府信息和不予公开政府信息的情况", "政府信息依申请公开情况")
 _F_H4 = ("政府信息公开的收费及减免情况", "政府信息公开收费及减免情况", "信息公开收费和减免情况")
-_F_H5 = ("因政府信息公开申请提起行政复议、行政诉讼的情况", "因政府信息公开申请行政复议、诉讼和申诉的情况",
-         "行政复议和行政诉讼情况")
+_F_H5 = (
+    "因政府信息公开申请提起行政复议、行政诉讼的情况",
+    "因政府信息公开申请行政复议、诉讼和申诉的情况",
+    "行政复议和行政诉讼情况",
+)
 _F_H45 = ("政府信息公开收费及行政复议、行政诉讼情况", "收费减免及复议诉讼情况")
-_F_H6 = ("政府信息公开工作存在的主要问题及改进措施", "存在的不足和下一步打算", "存在的主要问题和改进措施",
-         "政府信息公开工作存在的主要问题及改进情况")
+_F_H6 = (
+    "政府信息公开工作存在的主要问题及改进措施",
+    "存在的不足和下一步打算",
+    "存在的主要问题和改进措施",
+    "政府信息公开工作存在的主要问题及改进情况",
+)
 _F_H6A = ("存在的主要问题", "工作中存在的不足")
 _F_H6B = ("下一步工作打算", "改进措施", "下一步工作计划")
 _F_H7 = ("其他需要报告的事项", "其他需要说明的事项")
-_F_SHORT = {"1": "概述", "2": "主动公开政府信息情况", "3": "依申请公开政府信息情况", "4": "收费及减免情况",
-            "5": "行政复议和行政诉讼情况", "45": "收费及复议诉讼情况", "6": "存在的问题及改进措施",
-            "6a": "存在的主要问题", "6b": "下一步工作打算", "7": "其他需要报告的事项"}
+_F_SHORT = {
+    "1": "概述",
+    "2": "主动公开政府信息情况",
+    "3": "依申请公开政府信息情况",
+    "4": "收费及减免情况",
+    "5": "行政复议和行政诉讼情况",
+    "45": "收费及复议诉讼情况",
+    "6": "存在的问题及改进措施",
+    "6a": "存在的主要问题",
+    "6b": "下一步工作打算",
+    "7": "其他需要报告的事项",
+}
 
 _F_2008 = (
     "《中华人民共和国政府信息公开条例》于2008年5月1日起正式施行。为做好施行准备，{we}在年初即着手梳理本机关掌握的政府信息，编制了政府信息公开指南和公开目录，并在{lookup}设立了政府信息查阅场所，确保《条例》施行之日起公开工作能够正常运转。",
@@ -1070,7 +1312,11 @@ _F_KEY = (
     "{units}按规定公开了部门预算和决算，{n_budget}个预算单位公开了“三公”经费相关信息。",
     "及时公开{topic4}有关的政策规定、办事程序和办理结果，便于群众监督。",
 )
-_F_CONTENT_LEAD = ("主动公开的重点内容包括：", "从公开内容看，重点突出了以下几个方面：", "全年主动公开工作突出了以下重点：")
+_F_CONTENT_LEAD = (
+    "主动公开的重点内容包括：",
+    "从公开内容看，重点突出了以下几个方面：",
+    "全年主动公开工作突出了以下重点：",
+)
 _F_CONTENT = (
     "机构设置、工作职责、办事程序等基础信息，做到一目了然",
     "{topic1}、{topic2}等方面的政策措施和实施情况",
@@ -1102,8 +1348,12 @@ _F_APPLY = (
     "本年度{we}共受理依申请公开{n_req}件（{ways}），申请内容主要涉及{topic1}、{topic2}等方面。答复情况为：{results}。",
 )
 _F_WAYS = (("当面申请", "a_face"), ("网上申请", "a_net"), ("信函申请", "a_mail"))
-_F_RESULTS = (("同意公开", "r_yes"), ("同意部分公开", "r_part"), ("不予公开", "r_no"),
-              ("信息不存在或不属于本机关公开范围", "r_none"))
+_F_RESULTS = (
+    ("同意公开", "r_yes"),
+    ("同意部分公开", "r_part"),
+    ("不予公开", "r_no"),
+    ("信息不存在或不属于本机关公开范围", "r_none"),
+)
 _F_APPLY_NO_REASON = (
     "不予公开的申请，主要是涉及第三方合法权益或属于内部管理信息，已向申请人书面说明理由和救济途径。",
     "对决定不予公开的，均依法告知了申请人不予公开的理由和申请行政复议、提起行政诉讼的途径。",
@@ -1113,9 +1363,7 @@ _F_FEE_NONE = (
     "{Y}年，{we}在提供政府信息时未收取检索、复制、邮寄等费用。",
     "政府信息公开工作中没有收取任何费用。",
 )
-_F_FEE_SOME = (
-    "本年度按照规定标准收取复制、邮寄费用{fee_y}元，对{fee_k}名经济困难的申请人减免了相关费用。",
-)
+_F_FEE_SOME = ("本年度按照规定标准收取复制、邮寄费用{fee_y}元，对{fee_k}名经济困难的申请人减免了相关费用。",)
 _F_REVIEW_NONE = (
     "本年度{agency}未发生因政府信息公开申请提起行政复议、行政诉讼的情况。",
     "{Y}年，{scope}没有因政府信息公开申请引发的行政复议、行政诉讼和申诉案件。",
@@ -1143,9 +1391,18 @@ _F_EXTRA_OPEN = (
 )
 # Further sub-points of the overview: (title, body).
 _F_EXTRA_BASE = (
-    ("改进公开载体", "对{site}进行了改版升级，优化了信息公开栏目设置，增设了在线申请、意见征集等功能，全年网站访问量约{n_visits}万人次。{units}结合实际，把政府信息公开与{board}、办事公开结合起来，群众办事前可以先在公开栏查阅相关要求。"),
-    ("规范信息发布", "建立了新闻发言人制度，明确了新闻发言人和联络员，对重要政策和重大事项统一口径发布信息；对拟发布的信息实行先审后发，确保发布内容准确无误。"),
-    ("加强宣传引导", "利用“法治宣传日”等时机，通过发放宣传资料、设立咨询台等方式宣传《条例》，引导群众通过合法途径获取政府信息，全年发放宣传资料{n_board}00余份。"),
+    (
+        "改进公开载体",
+        "对{site}进行了改版升级，优化了信息公开栏目设置，增设了在线申请、意见征集等功能，全年网站访问量约{n_visits}万人次。{units}结合实际，把政府信息公开与{board}、办事公开结合起来，群众办事前可以先在公开栏查阅相关要求。",
+    ),
+    (
+        "规范信息发布",
+        "建立了新闻发言人制度，明确了新闻发言人和联络员，对重要政策和重大事项统一口径发布信息；对拟发布的信息实行先审后发，确保发布内容准确无误。",
+    ),
+    (
+        "加强宣传引导",
+        "利用“法治宣传日”等时机，通过发放宣传资料、设立咨询台等方式宣传《条例》，引导群众通过合法途径获取政府信息，全年发放宣传资料{n_board}00余份。",
+    ),
 )
 
 
@@ -1166,9 +1423,13 @@ def _free_report(rng: random.Random, ctx: DocContext, s: dict) -> list[Block]:
     y = ctx.report_year
     s = dict(s)
     if s["gaz"]:
-        s["gaz_sentence"] = _fill("编印{gaz}{n_gaz}期，刊登规范性文件和重要政府信息{n_gazdoc}件，向{lookup}等场所免费赠阅。", s)
+        s["gaz_sentence"] = _fill(
+            "编印{gaz}{n_gaz}期，刊登规范性文件和重要政府信息{n_gazdoc}件，向{lookup}等场所免费赠阅。", s
+        )
     else:
-        s["gaz_sentence"] = _fill("在{hall}设置电子显示屏，滚动播放惠民政策、办事指南和资金发放等信息，方便群众随时了解。", s)
+        s["gaz_sentence"] = _fill(
+            "在{hall}设置电子显示屏，滚动播放惠民政策、办事指南和资金发放等信息，方便群众随时了解。", s
+        )
     # requests (made up for free reports)
     k = _scale(ctx)
     n_req = 0 if rng.random() < 0.3 else rng.randint(1, max(2, int(40 * k)))
@@ -1177,8 +1438,16 @@ def _free_report(rng: random.Random, ctx: DocContext, s: dict) -> list[Block]:
     yes = rng.randint(n_req // 2, n_req) if n_req else 0
     part = rng.randint(0, n_req - yes)
     no = rng.randint(0, n_req - yes - part)
-    s.update(n_req=n_req, a_face=face, a_net=net, a_mail=n_req - face - net,
-             r_yes=yes, r_part=part, r_no=no, r_none=n_req - yes - part - no)
+    s.update(
+        n_req=n_req,
+        a_face=face,
+        a_net=net,
+        a_mail=n_req - face - net,
+        r_yes=yes,
+        r_part=part,
+        r_no=no,
+        r_none=n_req - yes - part - no,
+    )
 
     # structure
     layout = ["1", "2", "3", "4", "5", "6", "7"]
@@ -1191,9 +1460,18 @@ def _free_report(rng: random.Random, ctx: DocContext, s: dict) -> list[Block]:
         layout = ["1", "2", "3", "4", "5", "6a", "6b"]
     elif r < 0.7:
         layout = ["1", "2", "3", "45", "6"]
-    head_text = {"1": rng.choice(_F_H1), "2": rng.choice(_F_H2), "3": rng.choice(_F_H3), "4": rng.choice(_F_H4),
-                 "5": rng.choice(_F_H5), "45": rng.choice(_F_H45), "6": rng.choice(_F_H6),
-                 "6a": rng.choice(_F_H6A), "6b": rng.choice(_F_H6B), "7": rng.choice(_F_H7)}
+    head_text = {
+        "1": rng.choice(_F_H1),
+        "2": rng.choice(_F_H2),
+        "3": rng.choice(_F_H3),
+        "4": rng.choice(_F_H4),
+        "5": rng.choice(_F_H5),
+        "45": rng.choice(_F_H45),
+        "6": rng.choice(_F_H6),
+        "6a": rng.choice(_F_H6A),
+        "6b": rng.choice(_F_H6B),
+        "7": rng.choice(_F_H7),
+    }
     parts = "、".join(_F_SHORT[x] if x != "1" else head_text["1"] for x in layout)
     blocks = [_opening(rng, s, parts, len(layout))]
 
@@ -1236,8 +1514,7 @@ def _free_report(rng: random.Random, ctx: DocContext, s: dict) -> list[Block]:
                 extra = chan + extra
             if rng.random() < 0.7:
                 items = _some_list(rng, _F_CONTENT, rng.randint(3, 4), s)
-                blocks.append(Block("p", rng.choice(_F_CONTENT_LEAD)
-                                    + _enum(items) + "。"))
+                blocks.append(Block("p", rng.choice(_F_CONTENT_LEAD) + _enum(items) + "。"))
             blocks.append(Block("p", extra))
         elif key == "3":
             if n_req == 0:
@@ -1291,10 +1568,8 @@ def _review(rng: random.Random, s: dict) -> str:
 def _problems_free(rng: random.Random, s: dict, probs: list[str], meas: list[str]) -> list[Block]:
     intro = _one(rng, _T5_INTRO, s)
     if rng.random() < 0.5:
-        return [Block("p", intro + _enum(probs) + "。"
-                      + _one(rng, _T5_MEASURE_INTRO, s) + _enum(meas) + "。")]
-    out = [Block("p", intro + _enum(probs) + "。"),
-           Block("p", _one(rng, _T5_MEASURE_INTRO, s))]
+        return [Block("p", intro + _enum(probs) + "。" + _one(rng, _T5_MEASURE_INTRO, s) + _enum(meas) + "。")]
+    out = [Block("p", intro + _enum(probs) + "。"), Block("p", _one(rng, _T5_MEASURE_INTRO, s))]
     out += [Block("p", f"{_SUB_NUMS[j]}{m}。") for j, m in enumerate(meas)]
     return out
 
@@ -1302,6 +1577,7 @@ def _problems_free(rng: random.Random, s: dict, probs: list[str], meas: list[str
 # ---------------------------------------------------------------------------------------------
 # Public: reports
 # ---------------------------------------------------------------------------------------------
+
 
 def report_blocks(rng: random.Random, ctx: DocContext) -> list[Block]:
     """The whole body of one annual report, in order (headings, paragraphs, table slots, signature)."""
@@ -1315,14 +1591,23 @@ def report_title(ctx: DocContext, variant: int) -> str:
     """A report title as real sites write it; ``variant`` picks the form (taken modulo the number of forms)."""
     y = ctx.report_year
     if ctx.level == "department":
-        forms = (f"{ctx.agency}{y}年政府信息公开工作年度报告", f"{ctx.agency}{y}年度政府信息公开工作年度报告",
-                 f"{ctx.agency}{y}年度政府信息公开工作报告", f"{ctx.agency}{y}年政府信息公开年度报告",
-                 f"{y}年{ctx.agency}政府信息公开工作年度报告")
+        forms = (
+            f"{ctx.agency}{y}年政府信息公开工作年度报告",
+            f"{ctx.agency}{y}年度政府信息公开工作年度报告",
+            f"{ctx.agency}{y}年度政府信息公开工作报告",
+            f"{ctx.agency}{y}年政府信息公开年度报告",
+            f"{y}年{ctx.agency}政府信息公开工作年度报告",
+        )
     else:
         p, a = ctx.place, ctx.agency
-        forms = (f"{p}{y}年政府信息公开工作年度报告", f"{a}{y}年政府信息公开工作年度报告",
-                 f"{p}{y}年度政府信息公开工作年度报告", f"{a}{y}年度政府信息公开工作报告",
-                 f"{p}{y}年政府信息公开年度报告", f"{y}年{a}政府信息公开工作年度报告")
+        forms = (
+            f"{p}{y}年政府信息公开工作年度报告",
+            f"{a}{y}年政府信息公开工作年度报告",
+            f"{p}{y}年度政府信息公开工作年度报告",
+            f"{a}{y}年度政府信息公开工作报告",
+            f"{p}{y}年政府信息公开年度报告",
+            f"{y}年{a}政府信息公开工作年度报告",
+        )
     return forms[variant % len(forms)]
 
 
@@ -1343,8 +1628,12 @@ def _made_up_units(rng: random.Random, ctx: DocContext, s: dict, n: int) -> list
         return pool[:n]
     names: list[str] = []
     seen: set[str] = set()
-    suffixes = {"township": ("村", "村", "社区"), "county": ("镇", "镇", "乡", "街道"),
-                "prefecture": ("县", "县", "区", "市"), "province": ("市", "市", "州")}.get(lv, ("镇",))
+    suffixes = {
+        "township": ("村", "村", "社区"),
+        "county": ("镇", "镇", "乡", "街道"),
+        "prefecture": ("县", "县", "区", "市"),
+        "province": ("市", "市", "州"),
+    }.get(lv, ("镇",))
     depts = [s[f"dept{i}"] for i in range(1, 5)]
     while len(names) < n:
         if lv != "township" and depts and rng.random() < 0.35:
@@ -1375,31 +1664,85 @@ _PLAN_INTRO = (
     "做好{Y}年政务公开工作，要紧扣{scope}中心工作，{theme}，推动政务公开更好服务经济社会发展。根据上级部署，制定本工作要点。",
 )
 _PLAN_GROUPS = (
-    ("围绕中心工作深化公开", (
-        ("推进{topic1}信息公开", "及时公开{topic1}相关政策文件、资金安排和实施进展，对社会关注度高的事项做到决策、执行和结果全过程公开。责任单位：{dept1}。"),
-        ("做好{topic2}信息公开", "围绕{topic2}梳理公开事项清单，明确公开内容、公开时限和责任主体，按季度更新工作进展。责任单位：{dept2}。"),
-        ("深化财政信息公开", "各预算单位要在预算、决算批复后二十日内公开部门预决算和“三公”经费情况，支出细化到功能分类项级科目。责任单位：{fin}，各预算单位。"),
-        ("加强行政执法信息公开", "全面落实行政执法公示制度，执法主体、依据、程序和结果按规定时限在网上公示，接受社会监督。责任单位：各行政执法单位。"),
-        ("做好{topic3}信息公开", "梳理{topic3}相关的政策依据、工作流程和办理结果，分类分项集中公开，方便群众查询和监督。责任单位：{dept4}。"),
-    )),
-    ("加强政策解读和回应关切", (
-        ("提高政策解读质量", "坚持谁起草、谁解读，政策文件与解读材料同步报批、同步发布；对专业性较强的文件，采用图表、音视频等形式进行解读，全年解读数量不少于{n_interp}篇。"),
-        ("及时回应社会关切", "健全舆情收集、研判和回应机制，对涉及{scope}的重要舆情，第一时间发布权威信息，说明事实真相和处置进展。"),
-        ("办好新闻发布活动", "全年召开{press_word}不少于{n_press}场，主要负责同志每年至少出席一次，就重大政策措施进行说明解读。"),
-        ("扩大公众参与", "涉及群众切身利益的重要决策事项，出台前一律公开征求意见，征求意见期限一般不少于30日，并反馈意见采纳情况。"),
-    )),
-    ("夯实政务公开工作基础", (
-        ("规范依申请公开办理", "严格落实登记、审核、答复、归档等环节要求，答复文书做到要素完整、依据准确、说理充分，依法保障申请人合法权益。"),
-        ("按时发布年度报告", "严格按照《条例》规定的时限和统一格式，按时编制发布政府信息公开工作年度报告，确保数据准确、内容完整、勾稽关系正确。"),
-        ("加强公开平台建设", "加强政府网站和政务新媒体内容保障，落实信息发布审核制度，及时清理错敏信息，对长期不更新的账号予以关停整合。"),
-        ("推进基层政务公开标准化", "对照相关领域基层政务公开标准指引，动态更新{base}政务公开事项目录，推动公开事项向村（社区）延伸。"),
-        ("更新公开指南和目录", "根据机构职能调整情况，及时更新政府信息公开指南和主动公开目录，方便群众查找和申请。"),
-    )),
-    ("强化组织保障", (
-        ("加强组织领导", "{sub}要明确分管负责同志和具体工作人员，人员发生变动的，要在十个工作日内报{office}备案。"),
-        ("强化督促考核", "{office}按季度开展检查，检查结果纳入年度绩效考核，对工作不力、问题突出的单位予以通报。"),
-        ("加强业务培训", "全年组织集中培训不少于{n_train}次，重点提升{base}工作人员的答复规范和信息发布水平。"),
-    )),
+    (
+        "围绕中心工作深化公开",
+        (
+            (
+                "推进{topic1}信息公开",
+                "及时公开{topic1}相关政策文件、资金安排和实施进展，对社会关注度高的事项做到决策、执行和结果全过程公开。责任单位：{dept1}。",
+            ),
+            (
+                "做好{topic2}信息公开",
+                "围绕{topic2}梳理公开事项清单，明确公开内容、公开时限和责任主体，按季度更新工作进展。责任单位：{dept2}。",
+            ),
+            (
+                "深化财政信息公开",
+                "各预算单位要在预算、决算批复后二十日内公开部门预决算和“三公”经费情况，支出细化到功能分类项级科目。责任单位：{fin}，各预算单位。",
+            ),
+            (
+                "加强行政执法信息公开",
+                "全面落实行政执法公示制度，执法主体、依据、程序和结果按规定时限在网上公示，接受社会监督。责任单位：各行政执法单位。",
+            ),
+            (
+                "做好{topic3}信息公开",
+                "梳理{topic3}相关的政策依据、工作流程和办理结果，分类分项集中公开，方便群众查询和监督。责任单位：{dept4}。",
+            ),
+        ),
+    ),
+    (
+        "加强政策解读和回应关切",
+        (
+            (
+                "提高政策解读质量",
+                "坚持谁起草、谁解读，政策文件与解读材料同步报批、同步发布；对专业性较强的文件，采用图表、音视频等形式进行解读，全年解读数量不少于{n_interp}篇。",
+            ),
+            (
+                "及时回应社会关切",
+                "健全舆情收集、研判和回应机制，对涉及{scope}的重要舆情，第一时间发布权威信息，说明事实真相和处置进展。",
+            ),
+            (
+                "办好新闻发布活动",
+                "全年召开{press_word}不少于{n_press}场，主要负责同志每年至少出席一次，就重大政策措施进行说明解读。",
+            ),
+            (
+                "扩大公众参与",
+                "涉及群众切身利益的重要决策事项，出台前一律公开征求意见，征求意见期限一般不少于30日，并反馈意见采纳情况。",
+            ),
+        ),
+    ),
+    (
+        "夯实政务公开工作基础",
+        (
+            (
+                "规范依申请公开办理",
+                "严格落实登记、审核、答复、归档等环节要求，答复文书做到要素完整、依据准确、说理充分，依法保障申请人合法权益。",
+            ),
+            (
+                "按时发布年度报告",
+                "严格按照《条例》规定的时限和统一格式，按时编制发布政府信息公开工作年度报告，确保数据准确、内容完整、勾稽关系正确。",
+            ),
+            (
+                "加强公开平台建设",
+                "加强政府网站和政务新媒体内容保障，落实信息发布审核制度，及时清理错敏信息，对长期不更新的账号予以关停整合。",
+            ),
+            (
+                "推进基层政务公开标准化",
+                "对照相关领域基层政务公开标准指引，动态更新{base}政务公开事项目录，推动公开事项向村（社区）延伸。",
+            ),
+            (
+                "更新公开指南和目录",
+                "根据机构职能调整情况，及时更新政府信息公开指南和主动公开目录，方便群众查找和申请。",
+            ),
+        ),
+    ),
+    (
+        "强化组织保障",
+        (
+            ("加强组织领导", "{sub}要明确分管负责同志和具体工作人员，人员发生变动的，要在十个工作日内报{office}备案。"),
+            ("强化督促考核", "{office}按季度开展检查，检查结果纳入年度绩效考核，对工作不力、问题突出的单位予以通报。"),
+            ("加强业务培训", "全年组织集中培训不少于{n_train}次，重点提升{base}工作人员的答复规范和信息发布水平。"),
+        ),
+    ),
 )
 _PLAN_END = (
     "各单位要对照本要点，结合实际制定具体落实措施，明确责任人和完成时限，并于{Y}年12月15日前将落实情况书面报送{office}。",
@@ -1413,7 +1756,7 @@ def _plan(rng: random.Random, ctx: DocContext, s: dict) -> list[Block]:
     for gi, (title, tasks) in enumerate(_PLAN_GROUPS):
         blocks.append(_heading(gi, title))
         chosen = sorted(rng.sample(range(len(tasks)), rng.randint(min(3, len(tasks)), len(tasks))))
-        if gi == 2 and 1 not in chosen:                  # the annual-report task is always there
+        if gi == 2 and 1 not in chosen:  # the annual-report task is always there
             chosen = sorted(chosen + [1])
         for j, ti in enumerate(chosen):
             head, body = tasks[ti]
@@ -1470,11 +1813,15 @@ def _letter(rng: random.Random, ctx: DocContext, s: dict) -> list[Block]:
     idx = sorted(rng.sample(range(len(_LETTER_TASKS)), rng.randint(6, 8)))
     for j, i in enumerate(idx):
         blocks.append(Block("p", _fill(_LETTER_TASKS[i], {**s, "i": _HEAD_NUMS[j]})))
-    blocks += [Block("h", "二、政府信息公开工作年度报告发布情况"), Block("p", _one(rng, _LETTER_REPORT, s)),
-               Block("h", "三、存在的问题和下一步打算"),
-               Block("p", _one(rng, _LETTER_PROBLEM, s) + _one(rng, _LETTER_NEXT, s)),
-               Block("p", "特此函告。" if rng.random() < 0.6 else "专此函复。"),
-               Block("sign", ctx.office), Block("sign", _date_text(rng, ctx.published))]
+    blocks += [
+        Block("h", "二、政府信息公开工作年度报告发布情况"),
+        Block("p", _one(rng, _LETTER_REPORT, s)),
+        Block("h", "三、存在的问题和下一步打算"),
+        Block("p", _one(rng, _LETTER_PROBLEM, s) + _one(rng, _LETTER_NEXT, s)),
+        Block("p", "特此函告。" if rng.random() < 0.6 else "专此函复。"),
+        Block("sign", ctx.office),
+        Block("sign", _date_text(rng, ctx.published)),
+    ]
     return blocks
 
 
@@ -1490,13 +1837,34 @@ _SUMMARY_RESULT = (
     "全年{we}把政务公开工作列入重要议事日程，在{meeting}上{n_meet}次专题研究，主要负责同志多次作出安排部署，为各项工作的落实提供了有力保障。",
 )
 _SUMMARY_WORKS = (
-    ("抓好主动公开", "坚持应公开尽公开，全年在{site}发布各类信息{n_active}条，其中政策文件{n_docs}件、工作动态{n_news}条；通过{nm}推送信息{n_nm}条。对公开信息实行分级审核，确保内容准确、发布及时。"),
-    ("深化重点领域公开", "聚焦{topic1}、{topic2}、{topic3}等领域，公开相关信息{n_key}条。对群众关注度高的事项，做到政策依据、办理流程和办理结果全链条公开，专题专栏内容做到及时更新。"),
-    ("加强解读回应", "发布政策解读{n_interp}篇，其中图解和视频解读{n_graph}篇；召开{press_word}{n_press}场，受理热线诉求{n_hot}件，按期办结率{pct}%。对网络上出现的不实信息，及时发布权威说明，澄清事实。"),
-    ("规范依申请公开", "严格按照法定程序和时限办理公开申请，答复文书统一格式、统一审核，疑难申请组织会商并听取法律顾问意见，全年未发生因答复不规范引起的纠纷。"),
-    ("完善制度机制", "修订完善政府信息发布审核、保密审查、依申请公开办理等制度，清理规范性文件{n_cleaned}件并公布结果，更新公开指南和主动公开目录，公开工作的制度基础更加扎实。"),
-    ("强化队伍建设", "组织业务培训{n_train}次、{n_trainp}人次，开展季度检查{n_check}次，通报整改问题{n_issue}个。对检查中发现问题较多的单位进行约谈，督促落实整改。"),
-    ("推进平台整合", "优化网站栏目{n_cols}个，关停整合长期不更新的政务新媒体{n_closed}个，在{hall}设置政府信息查阅点，配备自助查询设备{n_term}台，方便群众就近查阅。"),
+    (
+        "抓好主动公开",
+        "坚持应公开尽公开，全年在{site}发布各类信息{n_active}条，其中政策文件{n_docs}件、工作动态{n_news}条；通过{nm}推送信息{n_nm}条。对公开信息实行分级审核，确保内容准确、发布及时。",
+    ),
+    (
+        "深化重点领域公开",
+        "聚焦{topic1}、{topic2}、{topic3}等领域，公开相关信息{n_key}条。对群众关注度高的事项，做到政策依据、办理流程和办理结果全链条公开，专题专栏内容做到及时更新。",
+    ),
+    (
+        "加强解读回应",
+        "发布政策解读{n_interp}篇，其中图解和视频解读{n_graph}篇；召开{press_word}{n_press}场，受理热线诉求{n_hot}件，按期办结率{pct}%。对网络上出现的不实信息，及时发布权威说明，澄清事实。",
+    ),
+    (
+        "规范依申请公开",
+        "严格按照法定程序和时限办理公开申请，答复文书统一格式、统一审核，疑难申请组织会商并听取法律顾问意见，全年未发生因答复不规范引起的纠纷。",
+    ),
+    (
+        "完善制度机制",
+        "修订完善政府信息发布审核、保密审查、依申请公开办理等制度，清理规范性文件{n_cleaned}件并公布结果，更新公开指南和主动公开目录，公开工作的制度基础更加扎实。",
+    ),
+    (
+        "强化队伍建设",
+        "组织业务培训{n_train}次、{n_trainp}人次，开展季度检查{n_check}次，通报整改问题{n_issue}个。对检查中发现问题较多的单位进行约谈，督促落实整改。",
+    ),
+    (
+        "推进平台整合",
+        "优化网站栏目{n_cols}个，关停整合长期不更新的政务新媒体{n_closed}个，在{hall}设置政府信息查阅点，配备自助查询设备{n_term}台，方便群众就近查阅。",
+    ),
 )
 _SUMMARY_PERIOD = (
     "（本总结所列数据统计时间为{Y}年1月1日至{Y}年11月30日。）",
@@ -1514,16 +1882,22 @@ _SUMMARY_NEXT = (
 
 
 def _summary(rng: random.Random, ctx: DocContext, s: dict) -> list[Block]:
-    blocks = [Block("p", _one(rng, _SUMMARY_INTRO, s) + _one(rng, _SUMMARY_RESULT, s)),
-              Block("h", "一、主要工作开展情况")]
+    blocks = [
+        Block("p", _one(rng, _SUMMARY_INTRO, s) + _one(rng, _SUMMARY_RESULT, s)),
+        Block("h", "一、主要工作开展情况"),
+    ]
     idx = sorted(rng.sample(range(len(_SUMMARY_WORKS)), rng.randint(6, 7)))
     for j, i in enumerate(idx):
         head, body = _SUMMARY_WORKS[i]
         blocks.append(Block("p", f"{_SUB_NUMS[j]}{head}。{_fill(body, s)}"))
     if rng.random() < 0.7:
         blocks.append(Block("p", _one(rng, _SUMMARY_PERIOD, s)))
-    blocks += [Block("h", "二、存在的不足"), Block("p", _one(rng, _SUMMARY_WEAK, s)),
-               Block("h", f"三、{ctx.report_year + 1}年工作打算"), Block("p", _one(rng, _SUMMARY_NEXT, s))]
+    blocks += [
+        Block("h", "二、存在的不足"),
+        Block("p", _one(rng, _SUMMARY_WEAK, s)),
+        Block("h", f"三、{ctx.report_year + 1}年工作打算"),
+        Block("p", _one(rng, _SUMMARY_NEXT, s)),
+    ]
     if rng.random() < 0.6:
         blocks += [Block("sign", rng.choice((ctx.office, ctx.agency))), Block("sign", _date_text(rng, ctx.published))]
     return blocks
@@ -1569,21 +1943,35 @@ def _assessment(rng: random.Random, ctx: DocContext, s: dict) -> list[Block]:
     names = _made_up_units(rng, ctx, s, rng.randint(8, 12))
     ng = rng.randint(2, 4)
     npoor = rng.randint(1, 3)
-    ranks = {**s, "good": "、".join(names[:ng]), "ng": ng, "fine": "、".join(names[ng:-npoor]),
-             "poor": "、".join(names[-npoor:]), "avg": f"{rng.uniform(78, 90):.1f}", "top": f"{rng.uniform(94, 99):.1f}"}
+    ranks = {
+        **s,
+        "good": "、".join(names[:ng]),
+        "ng": ng,
+        "fine": "、".join(names[ng:-npoor]),
+        "poor": "、".join(names[-npoor:]),
+        "avg": f"{rng.uniform(78, 90):.1f}",
+        "top": f"{rng.uniform(94, 99):.1f}",
+    }
     problems = "".join(_ASSESS_PROBLEMS[: rng.randint(3, 5)]).rstrip("；。")
-    blocks = [Block("p", _addressees(ctx, s)), Block("p", _one(rng, _ASSESS_INTRO, s)),
-              Block("h", "一、考核基本情况"), Block("p", _one(rng, _ASSESS_CONTENT, s)),
-              Block("p", _one(rng, _ASSESS_METHOD, s) + _fill(_ASSESS_SCORE, ranks)),
-              Block("h", "二、考核结果"), Block("p", _one(rng, _ASSESS_RESULT, ranks)),
-              Block("h", "三、存在的主要问题"), Block("p", f"从考核情况看，{problems}。"),
-              Block("h", "四、工作要求")]
+    blocks = [
+        Block("p", _addressees(ctx, s)),
+        Block("p", _one(rng, _ASSESS_INTRO, s)),
+        Block("h", "一、考核基本情况"),
+        Block("p", _one(rng, _ASSESS_CONTENT, s)),
+        Block("p", _one(rng, _ASSESS_METHOD, s) + _fill(_ASSESS_SCORE, ranks)),
+        Block("h", "二、考核结果"),
+        Block("p", _one(rng, _ASSESS_RESULT, ranks)),
+        Block("h", "三、存在的主要问题"),
+        Block("p", f"从考核情况看，{problems}。"),
+        Block("h", "四、工作要求"),
+    ]
     blocks += [Block("p", _fill(x, s)) for x in _ASSESS_REQ]
     blocks += [Block("sign", ctx.office), Block("sign", _date_text(rng, ctx.published))]
     return blocks
 
 
 # 统计公报 and 政府工作报告 share an economy -------------------------------------------------------
+
 
 def _economy(rng: random.Random, ctx: DocContext, y: int) -> dict:
     lv = "prefecture" if ctx.level == "department" else ctx.level
@@ -1604,91 +1992,162 @@ def _economy(rng: random.Random, ctx: DocContext, y: int) -> dict:
     s3 = 100 - s1 - s2
     pop = rng.uniform(*pop_range)
     e = {
-        "gdp": f"{gdp:.2f}", "g": f"{g:.1f}",
-        "v1": f"{gdp * s1 / 100:.2f}", "g1": f"{rng.uniform(2.0, 4.5):.1f}",
-        "v2": f"{gdp * s2 / 100:.2f}", "g2": f"{g + rng.uniform(-1.5, 2.0):.1f}",
-        "v3": f"{gdp * s3 / 100:.2f}", "g3": f"{g + rng.uniform(-1.0, 1.5):.1f}",
-        "s1": f"{s1:.1f}", "s2": f"{s2:.1f}", "s3": f"{s3:.1f}",
+        "gdp": f"{gdp:.2f}",
+        "g": f"{g:.1f}",
+        "v1": f"{gdp * s1 / 100:.2f}",
+        "g1": f"{rng.uniform(2.0, 4.5):.1f}",
+        "v2": f"{gdp * s2 / 100:.2f}",
+        "g2": f"{g + rng.uniform(-1.5, 2.0):.1f}",
+        "v3": f"{gdp * s3 / 100:.2f}",
+        "g3": f"{g + rng.uniform(-1.0, 1.5):.1f}",
+        "s1": f"{s1:.1f}",
+        "s2": f"{s2:.1f}",
+        "s3": f"{s3:.1f}",
         "percap": f"{gdp * 1e8 / (pop * 1e4):.0f}",
-        "pop": f"{pop:.2f}", "birth": f"{rng.uniform(5.5, 12.0):.2f}", "death": f"{rng.uniform(5.5, 8.0):.2f}",
+        "pop": f"{pop:.2f}",
+        "birth": f"{rng.uniform(5.5, 12.0):.2f}",
+        "death": f"{rng.uniform(5.5, 8.0):.2f}",
         "urban": f"{rng.uniform(45, 75):.2f}",
-        "grain": f"{rng.uniform(*grain_range):.2f}", "grain_g": f"{rng.uniform(0.2, 3.5):.1f}",
-        "ind_g": f"{g + rng.uniform(-1.0, 2.5):.1f}", "inv_g": f"{rng.uniform(0.8, 12.0):.1f}",
-        "retail": f"{gdp * rng.uniform(0.3, 0.45):.2f}", "retail_g": f"{rng.uniform(0.5, 10.0):.1f}",
-        "rev": f"{gdp * rng.uniform(0.05, 0.09):.2f}", "rev_g": f"{rng.uniform(0.5, 9.0):.1f}",
-        "exp": f"{gdp * rng.uniform(0.12, 0.2):.2f}", "minsheng": f"{rng.uniform(72, 82):.1f}",
-        "dep": f"{gdp * rng.uniform(1.1, 1.7):.2f}", "loan": f"{gdp * rng.uniform(0.8, 1.4):.2f}",
-        "inc_u": f"{rng.uniform(36000, 52000) * f:.0f}", "inc_u_g": f"{rng.uniform(3.5, 7.0):.1f}",
-        "inc_r": f"{rng.uniform(15000, 24000) * f:.0f}", "inc_r_g": f"{rng.uniform(5.0, 9.0):.1f}",
-        "cpi": f"{rng.uniform(0.8, 3.0):.1f}", "jobs": f"{max(0.05, pop * rng.uniform(0.008, 0.015)):.2f}",
-        "proj": {"province": rng.randint(150, 400), "prefecture": rng.randint(60, 200), "county": rng.randint(20, 80),
-                 "township": rng.randint(3, 15)}[lv], "proj_inv": f"{gdp * rng.uniform(0.1, 0.3):.1f}",
-        "g_next": rng.choice(("5", "5.5", "6", "6.5", "7")), "jobs_next": f"{max(0.05, pop * 0.01):.1f}",
-        "road_km": f"{pop * rng.uniform(15, 40):.0f}", "hw_km": f"{pop * rng.uniform(0.5, 1.5):.0f}",
-        "post": f"{gdp * rng.uniform(0.004, 0.01):.2f}", "tele": f"{gdp * rng.uniform(0.01, 0.03):.2f}",
-        "tour": f"{pop * rng.uniform(3, 12):.1f}", "tour_rev": f"{gdp * rng.uniform(0.05, 0.2):.2f}",
-        "schools": max(3, int(pop * rng.uniform(1.5, 3.5))), "students": f"{pop * rng.uniform(0.12, 0.2):.2f}",
-        "edu_rate": f"{rng.uniform(96, 99.5):.1f}", "patents": max(3, int(pop * rng.uniform(3, 15))),
-        "hightech": max(1, int(pop * rng.uniform(0.05, 0.3))), "libs": max(1, int(pop / 40) + 1),
-        "clinics": max(5, int(pop * rng.uniform(4, 8))), "doctors": max(20, int(pop * rng.uniform(60, 90))),
-        "beds": max(20, int(pop * rng.uniform(55, 75))), "sports": rng.randint(30, 400),
-        "pension": f"{pop * rng.uniform(0.15, 0.3):.2f}", "med": f"{pop * rng.uniform(0.7, 0.9):.2f}",
-        "dibao": f"{pop * rng.uniform(0.02, 0.05):.2f}", "dibao_f": f"{pop * rng.uniform(0.002, 0.008):.2f}",
-        "aqi": f"{rng.uniform(80, 98):.1f}", "water": f"{rng.uniform(85, 100):.1f}",
-        "forest": f"{rng.uniform(20, 68):.2f}", "accidents": max(1, int(pop * rng.uniform(0.05, 0.2))),
+        "grain": f"{rng.uniform(*grain_range):.2f}",
+        "grain_g": f"{rng.uniform(0.2, 3.5):.1f}",
+        "ind_g": f"{g + rng.uniform(-1.0, 2.5):.1f}",
+        "inv_g": f"{rng.uniform(0.8, 12.0):.1f}",
+        "retail": f"{gdp * rng.uniform(0.3, 0.45):.2f}",
+        "retail_g": f"{rng.uniform(0.5, 10.0):.1f}",
+        "rev": f"{gdp * rng.uniform(0.05, 0.09):.2f}",
+        "rev_g": f"{rng.uniform(0.5, 9.0):.1f}",
+        "exp": f"{gdp * rng.uniform(0.12, 0.2):.2f}",
+        "minsheng": f"{rng.uniform(72, 82):.1f}",
+        "dep": f"{gdp * rng.uniform(1.1, 1.7):.2f}",
+        "loan": f"{gdp * rng.uniform(0.8, 1.4):.2f}",
+        "inc_u": f"{rng.uniform(36000, 52000) * f:.0f}",
+        "inc_u_g": f"{rng.uniform(3.5, 7.0):.1f}",
+        "inc_r": f"{rng.uniform(15000, 24000) * f:.0f}",
+        "inc_r_g": f"{rng.uniform(5.0, 9.0):.1f}",
+        "cpi": f"{rng.uniform(0.8, 3.0):.1f}",
+        "jobs": f"{max(0.05, pop * rng.uniform(0.008, 0.015)):.2f}",
+        "proj": {
+            "province": rng.randint(150, 400),
+            "prefecture": rng.randint(60, 200),
+            "county": rng.randint(20, 80),
+            "township": rng.randint(3, 15),
+        }[lv],
+        "proj_inv": f"{gdp * rng.uniform(0.1, 0.3):.1f}",
+        "g_next": rng.choice(("5", "5.5", "6", "6.5", "7")),
+        "jobs_next": f"{max(0.05, pop * 0.01):.1f}",
+        "road_km": f"{pop * rng.uniform(15, 40):.0f}",
+        "hw_km": f"{pop * rng.uniform(0.5, 1.5):.0f}",
+        "post": f"{gdp * rng.uniform(0.004, 0.01):.2f}",
+        "tele": f"{gdp * rng.uniform(0.01, 0.03):.2f}",
+        "tour": f"{pop * rng.uniform(3, 12):.1f}",
+        "tour_rev": f"{gdp * rng.uniform(0.05, 0.2):.2f}",
+        "schools": max(3, int(pop * rng.uniform(1.5, 3.5))),
+        "students": f"{pop * rng.uniform(0.12, 0.2):.2f}",
+        "edu_rate": f"{rng.uniform(96, 99.5):.1f}",
+        "patents": max(3, int(pop * rng.uniform(3, 15))),
+        "hightech": max(1, int(pop * rng.uniform(0.05, 0.3))),
+        "libs": max(1, int(pop / 40) + 1),
+        "clinics": max(5, int(pop * rng.uniform(4, 8))),
+        "doctors": max(20, int(pop * rng.uniform(60, 90))),
+        "beds": max(20, int(pop * rng.uniform(55, 75))),
+        "sports": rng.randint(30, 400),
+        "pension": f"{pop * rng.uniform(0.15, 0.3):.2f}",
+        "med": f"{pop * rng.uniform(0.7, 0.9):.2f}",
+        "dibao": f"{pop * rng.uniform(0.02, 0.05):.2f}",
+        "dibao_f": f"{pop * rng.uniform(0.002, 0.008):.2f}",
+        "aqi": f"{rng.uniform(80, 98):.1f}",
+        "water": f"{rng.uniform(85, 100):.1f}",
+        "forest": f"{rng.uniform(20, 68):.2f}",
+        "accidents": max(1, int(pop * rng.uniform(0.05, 0.2))),
     }
     return e
 
 
 _BULLETIN = (
-    ("综合", (
-        "经初步核算，{Y}年{place}实现地区生产总值{gdp}亿元，按不变价格计算，比上年增长{g}%。分产业看，第一产业完成增加值{v1}亿元，同比增长{g1}%；第二产业完成增加值{v2}亿元，同比增长{g2}%；第三产业完成增加值{v3}亿元，同比增长{g3}%。三次产业的比重为{s1}∶{s2}∶{s3}。按常住人口计算，人均地区生产总值{percap}元。",
-        "全年{place}地区生产总值达到{gdp}亿元，扣除价格因素后较上年增长{g}%。其中，第一产业{v1}亿元，第二产业{v2}亿元，第三产业{v3}亿元，增速分别为{g1}%、{g2}%和{g3}%。全年居民消费价格总水平比上年上涨{cpi}%。",
-    )),
-    ("人口和就业", (
-        "年末全{unit}常住人口{pop}万人，其中城镇人口比重为{urban}%。全年人口出生率为{birth}‰，死亡率为{death}‰。全年城镇新增就业{jobs}万人。",
-        "年末常住人口为{pop}万人，常住人口城镇化率达到{urban}%。全年出生率{birth}‰，死亡率{death}‰；城镇新增就业人员{jobs}万人。",
-    )),
-    ("农业", (
-        "全年粮食总产量{grain}万吨，较上年增长{grain_g}%。农业基础设施继续改善，高标准农田建设和农业机械化水平稳步提高。",
-        "粮食生产保持稳定，全年产量为{grain}万吨，增幅{grain_g}%。蔬菜、水果、畜禽等主要农产品供应充足。",
-    )),
-    ("工业和投资", (
-        "全年规模以上工业增加值较上年增长{ind_g}%。固定资产投资比上年增长{inv_g}%，全年实施重点项目{proj}个，完成投资{proj_inv}亿元。",
-        "规模以上工业增加值增速为{ind_g}%。全社会固定资产投资同比增长{inv_g}%，{proj}个重点项目累计完成投资{proj_inv}亿元。",
-    )),
-    ("国内贸易", (
-        "全年社会消费品零售总额{retail}亿元，比上年增长{retail_g}%。",
-        "消费市场运行平稳，社会消费品零售总额实现{retail}亿元，同比增长{retail_g}%。",
-    )),
-    ("财政和金融", (
-        "全年一般公共预算收入{rev}亿元，比上年增长{rev_g}%；一般公共预算支出{exp}亿元，其中民生支出占比{minsheng}%。年末金融机构各项存款余额{dep}亿元，各项贷款余额{loan}亿元。",
-        "一般公共预算收入完成{rev}亿元，增长{rev_g}%；一般公共预算支出为{exp}亿元。年末本外币存款余额{dep}亿元，贷款余额{loan}亿元。",
-    )),
-    ("交通、邮电和旅游", (
-        "年末公路通车里程{road_km}公里，其中高速公路{hw_km}公里。全年完成邮政业务总量{post}亿元，电信业务总量{tele}亿元。全年接待国内外游客{tour}万人次，实现旅游总收入{tour_rev}亿元。",
-        "交通基础设施进一步完善，年末公路总里程达到{road_km}公里。邮政和电信业务总量分别为{post}亿元和{tele}亿元。旅游市场持续回暖，全年接待游客{tour}万人次，旅游收入{tour_rev}亿元。",
-    )),
-    ("教育和科学技术", (
-        "全年共有各级各类学校{schools}所，在校学生{students}万人。九年义务教育巩固率保持在{edu_rate}%以上。全年专利授权量{patents}件，新认定高新技术企业{hightech}家。",
-        "年末全{unit}有各类学校{schools}所，在校生{students}万人，义务教育巩固率{edu_rate}%。全年获得授权专利{patents}件，高新技术企业新增{hightech}家。",
-    )),
-    ("文化、卫生和体育", (
-        "年末全{unit}有公共图书馆{libs}个、文化馆{libs}个，广播和电视综合人口覆盖率均超过99%。共有医疗卫生机构{clinics}个，卫生技术人员{doctors}人，医疗机构床位{beds}张。全年举办各类群众性体育活动{sports}场次。",
-        "公共文化服务体系不断健全，年末共有公共图书馆{libs}个。医疗卫生机构总数为{clinics}个，拥有卫生技术人员{doctors}人、床位{beds}张。全年组织群众体育赛事和活动{sports}场次。",
-    )),
-    ("社会保障", (
-        "年末参加城镇职工基本养老保险{pension}万人，参加城乡居民基本医疗保险{med}万人。全年城乡最低生活保障对象{dibao}万人，发放低保资金{dibao_f}亿元。",
-        "社会保障覆盖面继续扩大，城镇职工基本养老保险参保人数{pension}万人，城乡居民基本医疗保险参保{med}万人。全年保障城乡低保对象{dibao}万人，支出低保资金{dibao_f}亿元。",
-    )),
-    ("资源、环境和安全生产", (
-        "全年空气质量优良天数比例为{aqi}%，主要河流断面水质达标率{water}%。森林覆盖率达到{forest}%。全年发生各类生产安全事故{accidents}起，较上年有所下降。",
-        "生态环境质量总体稳定，空气质量优良天数比例{aqi}%，地表水考核断面水质达标率{water}%，森林覆盖率{forest}%。安全生产形势平稳，全年生产安全事故{accidents}起。",
-    )),
-    ("人民生活", (
-        "全年城镇常住居民人均可支配收入{inc_u}元，比上年增长{inc_u_g}%；农村常住居民人均可支配收入{inc_r}元，增长{inc_r_g}%。",
-        "城镇居民人均可支配收入达到{inc_u}元，名义增长{inc_u_g}%；农村居民人均可支配收入{inc_r}元，名义增长{inc_r_g}%。",
-    )),
+    (
+        "综合",
+        (
+            "经初步核算，{Y}年{place}实现地区生产总值{gdp}亿元，按不变价格计算，比上年增长{g}%。分产业看，第一产业完成增加值{v1}亿元，同比增长{g1}%；第二产业完成增加值{v2}亿元，同比增长{g2}%；第三产业完成增加值{v3}亿元，同比增长{g3}%。三次产业的比重为{s1}∶{s2}∶{s3}。按常住人口计算，人均地区生产总值{percap}元。",
+            "全年{place}地区生产总值达到{gdp}亿元，扣除价格因素后较上年增长{g}%。其中，第一产业{v1}亿元，第二产业{v2}亿元，第三产业{v3}亿元，增速分别为{g1}%、{g2}%和{g3}%。全年居民消费价格总水平比上年上涨{cpi}%。",
+        ),
+    ),
+    (
+        "人口和就业",
+        (
+            "年末全{unit}常住人口{pop}万人，其中城镇人口比重为{urban}%。全年人口出生率为{birth}‰，死亡率为{death}‰。全年城镇新增就业{jobs}万人。",
+            "年末常住人口为{pop}万人，常住人口城镇化率达到{urban}%。全年出生率{birth}‰，死亡率{death}‰；城镇新增就业人员{jobs}万人。",
+        ),
+    ),
+    (
+        "农业",
+        (
+            "全年粮食总产量{grain}万吨，较上年增长{grain_g}%。农业基础设施继续改善，高标准农田建设和农业机械化水平稳步提高。",
+            "粮食生产保持稳定，全年产量为{grain}万吨，增幅{grain_g}%。蔬菜、水果、畜禽等主要农产品供应充足。",
+        ),
+    ),
+    (
+        "工业和投资",
+        (
+            "全年规模以上工业增加值较上年增长{ind_g}%。固定资产投资比上年增长{inv_g}%，全年实施重点项目{proj}个，完成投资{proj_inv}亿元。",
+            "规模以上工业增加值增速为{ind_g}%。全社会固定资产投资同比增长{inv_g}%，{proj}个重点项目累计完成投资{proj_inv}亿元。",
+        ),
+    ),
+    (
+        "国内贸易",
+        (
+            "全年社会消费品零售总额{retail}亿元，比上年增长{retail_g}%。",
+            "消费市场运行平稳，社会消费品零售总额实现{retail}亿元，同比增长{retail_g}%。",
+        ),
+    ),
+    (
+        "财政和金融",
+        (
+            "全年一般公共预算收入{rev}亿元，比上年增长{rev_g}%；一般公共预算支出{exp}亿元，其中民生支出占比{minsheng}%。年末金融机构各项存款余额{dep}亿元，各项贷款余额{loan}亿元。",
+            "一般公共预算收入完成{rev}亿元，增长{rev_g}%；一般公共预算支出为{exp}亿元。年末本外币存款余额{dep}亿元，贷款余额{loan}亿元。",
+        ),
+    ),
+    (
+        "交通、邮电和旅游",
+        (
+            "年末公路通车里程{road_km}公里，其中高速公路{hw_km}公里。全年完成邮政业务总量{post}亿元，电信业务总量{tele}亿元。全年接待国内外游客{tour}万人次，实现旅游总收入{tour_rev}亿元。",
+            "交通基础设施进一步完善，年末公路总里程达到{road_km}公里。邮政和电信业务总量分别为{post}亿元和{tele}亿元。旅游市场持续回暖，全年接待游客{tour}万人次，旅游收入{tour_rev}亿元。",
+        ),
+    ),
+    (
+        "教育和科学技术",
+        (
+            "全年共有各级各类学校{schools}所，在校学生{students}万人。九年义务教育巩固率保持在{edu_rate}%以上。全年专利授权量{patents}件，新认定高新技术企业{hightech}家。",
+            "年末全{unit}有各类学校{schools}所，在校生{students}万人，义务教育巩固率{edu_rate}%。全年获得授权专利{patents}件，高新技术企业新增{hightech}家。",
+        ),
+    ),
+    (
+        "文化、卫生和体育",
+        (
+            "年末全{unit}有公共图书馆{libs}个、文化馆{libs}个，广播和电视综合人口覆盖率均超过99%。共有医疗卫生机构{clinics}个，卫生技术人员{doctors}人，医疗机构床位{beds}张。全年举办各类群众性体育活动{sports}场次。",
+            "公共文化服务体系不断健全，年末共有公共图书馆{libs}个。医疗卫生机构总数为{clinics}个，拥有卫生技术人员{doctors}人、床位{beds}张。全年组织群众体育赛事和活动{sports}场次。",
+        ),
+    ),
+    (
+        "社会保障",
+        (
+            "年末参加城镇职工基本养老保险{pension}万人，参加城乡居民基本医疗保险{med}万人。全年城乡最低生活保障对象{dibao}万人，发放低保资金{dibao_f}亿元。",
+            "社会保障覆盖面继续扩大，城镇职工基本养老保险参保人数{pension}万人，城乡居民基本医疗保险参保{med}万人。全年保障城乡低保对象{dibao}万人，支出低保资金{dibao_f}亿元。",
+        ),
+    ),
+    (
+        "资源、环境和安全生产",
+        (
+            "全年空气质量优良天数比例为{aqi}%，主要河流断面水质达标率{water}%。森林覆盖率达到{forest}%。全年发生各类生产安全事故{accidents}起，较上年有所下降。",
+            "生态环境质量总体稳定，空气质量优良天数比例{aqi}%，地表水考核断面水质达标率{water}%，森林覆盖率{forest}%。安全生产形势平稳，全年生产安全事故{accidents}起。",
+        ),
+    ),
+    (
+        "人民生活",
+        (
+            "全年城镇常住居民人均可支配收入{inc_u}元，比上年增长{inc_u_g}%；农村常住居民人均可支配收入{inc_r}元，增长{inc_r_g}%。",
+            "城镇居民人均可支配收入达到{inc_u}元，名义增长{inc_u_g}%；农村居民人均可支配收入{inc_r}元，名义增长{inc_r_g}%。",
+        ),
+    ),
 )
 _BULLETIN_NOTES = (
     "注：本公报中部分数据为初步统计数，各项数据均未包括外来暂住人口；部分数据因四舍五入，分项与合计略有差异。",
@@ -1702,12 +2161,23 @@ def _bulletin(rng: random.Random, ctx: DocContext, s: dict) -> list[Block]:
     e = _economy(rng, ctx, y)
     s = {**s, **e, "unit": s["unit"] if ctx.level != "department" else "市"}
     d = datetime.date(y + 1, rng.randint(3, 4), rng.randint(1, 28))
-    blocks = [Block("p", f"{s['place']}统计局" if ctx.level != "township" else f"{s['place']}统计站"),
-              Block("p", f"（{d.year}年{d.month}月{d.day}日）"),
-              Block("p", _fill(rng.choice((
-                  "{Y}年，面对复杂多变的外部环境，{place}坚持稳中求进工作总基调，经济运行总体平稳，民生保障持续加强，社会大局和谐稳定。",
-                  "{Y}年，全{unit}上下认真落实各项决策部署，扎实做好稳增长、促改革、调结构、惠民生各项工作，经济社会发展保持良好势头。",
-                  "一年来，{place}经济持续恢复，发展质量稳步提升，主要经济指标运行在合理区间。")), s))]
+    blocks = [
+        Block("p", f"{s['place']}统计局" if ctx.level != "township" else f"{s['place']}统计站"),
+        Block("p", f"（{d.year}年{d.month}月{d.day}日）"),
+        Block(
+            "p",
+            _fill(
+                rng.choice(
+                    (
+                        "{Y}年，面对复杂多变的外部环境，{place}坚持稳中求进工作总基调，经济运行总体平稳，民生保障持续加强，社会大局和谐稳定。",
+                        "{Y}年，全{unit}上下认真落实各项决策部署，扎实做好稳增长、促改革、调结构、惠民生各项工作，经济社会发展保持良好势头。",
+                        "一年来，{place}经济持续恢复，发展质量稳步提升，主要经济指标运行在合理区间。",
+                    )
+                ),
+                s,
+            ),
+        ),
+    ]
     chosen = [0] + sorted(rng.sample(range(1, len(_BULLETIN)), rng.randint(len(_BULLETIN) - 2, len(_BULLETIN) - 1)))
     for i, ci in enumerate(chosen):
         title, paras = _BULLETIN[ci]
@@ -1799,17 +2269,24 @@ def _gov_work_report(rng: random.Random, ctx: DocContext, s: dict) -> list[Block
     s = {**s, "hotline": rng.choice(_HOTLINES)}
     if ctx.level == "department":
         s.update(proj=rng.randint(5, 30), proj_inv=f"{rng.uniform(1.0, 30.0):.1f}")
-        blocks = [Block("p", "同志们："), Block("p", _one(rng, _DWR_OPEN, s)),
-                  Block("h", f"一、{y}年工作回顾"), Block("p", _one(rng, _DWR_REVIEW, s)),
-                  Block("p", _one(rng, _DWR_OPEN_GOV, s))]
+        blocks = [
+            Block("p", "同志们："),
+            Block("p", _one(rng, _DWR_OPEN, s)),
+            Block("h", f"一、{y}年工作回顾"),
+            Block("p", _one(rng, _DWR_REVIEW, s)),
+            Block("p", _one(rng, _DWR_OPEN_GOV, s)),
+        ]
         blocks += [Block("p", x) for x in _some_list(rng, _DWR_MORE, rng.randint(3, 5), s)]
-        blocks += [
-                  Block("p", _one(rng, _DWR_PROBLEMS, s)),
-                  Block("h", f"二、{y + 1}年重点工作")]
+        blocks += [Block("p", _one(rng, _DWR_PROBLEMS, s)), Block("h", f"二、{y + 1}年重点工作")]
         for j, t in enumerate(_DWR_TASKS):
             blocks.append(Block("p", _fill(t, {**s, "i": _HEAD_NUMS[j]})))
-        blocks.append(Block("p", "同志们，新的一年任务艰巨、使命光荣。让我们团结一心、真抓实干，奋力开创"
-                                 + _fill("{field}工作新局面！", s)))
+        blocks.append(
+            Block(
+                "p",
+                "同志们，新的一年任务艰巨、使命光荣。让我们团结一心、真抓实干，奋力开创"
+                + _fill("{field}工作新局面！", s),
+            )
+        )
         return blocks
     # a government's report is delivered early in year y: it reviews y-1 and plans y
     e = _economy(rng, ctx, y - 1)
@@ -1820,25 +2297,38 @@ def _gov_work_report(rng: random.Random, ctx: DocContext, s: dict) -> list[Block
         prov_party = "自治区党委、自治区人民政府"
     else:
         prov_party = f"{prov}委、{prov}政府" if prov != "省" else "省委、省政府"
-    upper_party = {"province": "党中央", "prefecture": prov_party,
-                   "county": "市委、市政府" if s["unit"] != "市" else "上级党委、政府",
-                   "township": f"{s['unit']}党委"}.get(ctx.level, "上级党委、政府")
+    upper_party = {
+        "province": "党中央",
+        "prefecture": prov_party,
+        "county": "市委、市政府" if s["unit"] != "市" else "上级党委、政府",
+        "township": f"{s['unit']}党委",
+    }.get(ctx.level, "上级党委、政府")
     session = rng.randint(1, 5)
     congress = _cn_small(rng.randint(13, 19))
     when = f"{y}年{rng.randint(1, 2)}月{rng.randint(5, 28)}日"
-    blocks = [Block("p", f"——{when}在{ctx.place}第{congress}届人民代表大会第{_cn_small(session)}次会议上"),
-              Block("p", "各位代表："), Block("p", _one(rng, _GWR_OPEN, s)),
-              Block("h", f"一、{y - 1}年工作回顾"), Block("p", _one(rng, _GWR_REVIEW, prev)),
-              Block("p", _one(rng, _GWR_LIVELIHOOD, prev))]
+    blocks = [
+        Block("p", f"——{when}在{ctx.place}第{congress}届人民代表大会第{_cn_small(session)}次会议上"),
+        Block("p", "各位代表："),
+        Block("p", _one(rng, _GWR_OPEN, s)),
+        Block("h", f"一、{y - 1}年工作回顾"),
+        Block("p", _one(rng, _GWR_REVIEW, prev)),
+        Block("p", _one(rng, _GWR_LIVELIHOOD, prev)),
+    ]
     blocks += [Block("p", x) for x in _some_list(rng, _GWR_MORE, rng.randint(2, 4), prev)]
-    blocks += [Block("p", _one(rng, _GWR_SELF, prev)),
-              Block("p", _one(rng, _GWR_PROBLEMS, prev)),
-              Block("h", f"二、{y}年工作安排"), Block("p", _one(rng, _GWR_TARGETS, s))]
+    blocks += [
+        Block("p", _one(rng, _GWR_SELF, prev)),
+        Block("p", _one(rng, _GWR_PROBLEMS, prev)),
+        Block("h", f"二、{y}年工作安排"),
+        Block("p", _one(rng, _GWR_TARGETS, s)),
+    ]
     idx = sorted(rng.sample(range(len(_GWR_TASKS)), rng.randint(4, 6)))
     for j, i in enumerate(idx):
         blocks.append(Block("p", _fill(_GWR_TASKS[i], {**s, "i": _HEAD_NUMS[j]})))
-    blocks += [Block("h", "三、加强政府自身建设"), Block("p", _one(rng, _GWR_SELF_NEXT, s)),
-               Block("p", _fill(rng.choice(_GWR_END), {**s, "upper_party": upper_party}))]
+    blocks += [
+        Block("h", "三、加强政府自身建设"),
+        Block("p", _one(rng, _GWR_SELF_NEXT, s)),
+        Block("p", _fill(rng.choice(_GWR_END), {**s, "upper_party": upper_party})),
+    ]
     return blocks
 
 
@@ -1891,25 +2381,49 @@ _GUIDE_REPORT = (
 def _guide(rng: random.Random, ctx: DocContext, s: dict) -> list[Block]:
     y = ctx.report_year
     gaz = s["gaz"]
-    s = {**s, "hours": rng.choice(("周一至周五上午8:30—12:00，下午14:30—17:30", "工作日上午9:00—12:00，下午13:30—17:00",
-                                   "周一至周五8:00—12:00、14:30—18:00")),
-         "gaz_part": f"、{gaz}" if gaz else "", "gaz_part2": f"，或查阅{gaz}" if gaz else "",
-         "deadline": "1月31日" if (ctx.level == "department" and y >= 2019) else "3月31日"}
-    blocks = [Block("p", _one(rng, _GUIDE_INTRO, s)), Block("h", "一、主动公开"),
-              Block("p", _one(rng, _GUIDE_SCOPE, s)), Block("p", _one(rng, _GUIDE_WAYS, s)),
-              Block("p", _one(rng, _GUIDE_TIME, s)), Block("h", "二、依申请公开"),
-              Block("p", _one(rng, _GUIDE_OFFICE, s)), Block("p", _one(rng, _GUIDE_APPLY, s)),
-              Block("p", _one(rng, _GUIDE_LIMIT, s)),
-              Block("p", _one(rng, _GUIDE_FEE if y >= 2021 else _GUIDE_FEE_OLD, s)),
-              Block("h", "三、监督和救济"), Block("p", _one(rng, _GUIDE_REMEDY, s)),
-              Block("h", "四、政府信息公开工作年度报告"), Block("p", _one(rng, _GUIDE_REPORT, s))]
+    s = {
+        **s,
+        "hours": rng.choice(
+            (
+                "周一至周五上午8:30—12:00，下午14:30—17:30",
+                "工作日上午9:00—12:00，下午13:30—17:00",
+                "周一至周五8:00—12:00、14:30—18:00",
+            )
+        ),
+        "gaz_part": f"、{gaz}" if gaz else "",
+        "gaz_part2": f"，或查阅{gaz}" if gaz else "",
+        "deadline": "1月31日" if (ctx.level == "department" and y >= 2019) else "3月31日",
+    }
+    blocks = [
+        Block("p", _one(rng, _GUIDE_INTRO, s)),
+        Block("h", "一、主动公开"),
+        Block("p", _one(rng, _GUIDE_SCOPE, s)),
+        Block("p", _one(rng, _GUIDE_WAYS, s)),
+        Block("p", _one(rng, _GUIDE_TIME, s)),
+        Block("h", "二、依申请公开"),
+        Block("p", _one(rng, _GUIDE_OFFICE, s)),
+        Block("p", _one(rng, _GUIDE_APPLY, s)),
+        Block("p", _one(rng, _GUIDE_LIMIT, s)),
+        Block("p", _one(rng, _GUIDE_FEE if y >= 2021 else _GUIDE_FEE_OLD, s)),
+        Block("h", "三、监督和救济"),
+        Block("p", _one(rng, _GUIDE_REMEDY, s)),
+        Block("h", "四、政府信息公开工作年度报告"),
+        Block("p", _one(rng, _GUIDE_REPORT, s)),
+    ]
     if rng.random() < 0.5:
         blocks += [Block("sign", ctx.office), Block("sign", _date_text(rng, ctx.published))]
     return blocks
 
 
-_OTHER_BUILDERS = {"工作要点": _plan, "落实情况的函": _letter, "工作总结": _summary, "考核通报": _assessment,
-                   "统计公报": _bulletin, "政府工作报告": _gov_work_report, "信息公开指南": _guide}
+_OTHER_BUILDERS = {
+    "工作要点": _plan,
+    "落实情况的函": _letter,
+    "工作总结": _summary,
+    "考核通报": _assessment,
+    "统计公报": _bulletin,
+    "政府工作报告": _gov_work_report,
+    "信息公开指南": _guide,
+}
 
 
 def other_blocks(rng: random.Random, kind: str, ctx: DocContext) -> list[Block]:
@@ -1962,8 +2476,13 @@ _ADDENDA = (
     "全年未发生因信息发布引发的负面舆情。",
     "相关工作台账已整理归档。",
 )
-_WORD_FIXES = (("政府信息公开工作", "政府信息公开各项工作"), ("进一步", "切实"), ("及时", "第一时间"),
-               ("加强", "强化"), ("不断", "持续"))
+_WORD_FIXES = (
+    ("政府信息公开工作", "政府信息公开各项工作"),
+    ("进一步", "切实"),
+    ("及时", "第一时间"),
+    ("加强", "强化"),
+    ("不断", "持续"),
+)
 
 
 def edit_blocks(rng: random.Random, blocks: list[Block]) -> list[Block]:
@@ -1985,7 +2504,7 @@ def edit_blocks(rng: random.Random, blocks: list[Block]) -> list[Block]:
         m = rng.choice(list(_COUNT.finditer(text)))
         old = int(m.group(1))
         new = old + rng.choice((-3, -2, -1, 1, 2, 3, 5, 10)) if old > 10 else old + rng.randint(1, 3)
-        text = text[: m.start()] + str(new) + text[m.end():]
+        text = text[: m.start()] + str(new) + text[m.end() :]
         last = [int(x) for x in re.findall(r"(?<![\d.])(\d+)条", text)]
         if last and last[-1] >= 20 and text.endswith("。") and rng.random() < 0.5:
             out[i] = Block("p", text + rng.choice(_ADDENDA_COUNT).format(k=rng.randint(2, last[-1] // 3)))

@@ -123,14 +123,28 @@ class SampleWeb:
                 query.setdefault(k, []).extend(v)
         resource = self.resource(host, parts.path or "/", query)
         if resource is None:
-            return _finish(method, Response(502, [("Content-Type", "text/plain; charset=utf-8")],
-                                            f"nianbao samples: {host!r} is not a sample site\n".encode()), headers)
+            return _finish(
+                method,
+                Response(
+                    502,
+                    [("Content-Type", "text/plain; charset=utf-8")],
+                    f"nianbao samples: {host!r} is not a sample site\n".encode(),
+                ),
+                headers,
+            )
         site = self._sites[host]
         out = [("Server", SERVERS.get(site.platform, "nginx")), ("Date", email.utils.formatdate(usegmt=True))]
         if resource.location:
             out.append(("Location", resource.location))
-            return _finish(method, Response(resource.status, out + [("Content-Type", "text/html")],
-                                            b"<html><body>Moved Permanently</body></html>"), headers)
+            return _finish(
+                method,
+                Response(
+                    resource.status,
+                    out + [("Content-Type", "text/html")],
+                    b"<html><body>Moved Permanently</body></html>",
+                ),
+                headers,
+            )
         encoding = site.encoding if resource.media_type == "text/html" else "utf-8"
         payload = resource.data if resource.data is not None else resource.text.encode(encoding)
         content_type = resource.media_type
@@ -157,8 +171,9 @@ def _attachment(posting: Posting) -> Resource:
     doc = posting.doc
     if doc.delivery == "docx":
         return Resource(200, media_type=files.DOCX, data=files.docx_bytes(doc), last_modified=posting.posted)
-    return Resource(200, media_type=files.PDF, data=files.pdf_bytes(doc, doc.delivery == "scan"),
-                    last_modified=posting.posted)
+    return Resource(
+        200, media_type=files.PDF, data=files.pdf_bytes(doc, doc.delivery == "scan"), last_modified=posting.posted
+    )
 
 
 def _finish(method: str, response: Response, request_headers: dict[str, str]) -> Response:
@@ -172,12 +187,14 @@ def _finish(method: str, response: Response, request_headers: dict[str, str]) ->
 
 
 def _http_date(when: dt.datetime) -> str:
-    return email.utils.format_datetime(when.replace(tzinfo=CHINA).astimezone(dt.timezone.utc), usegmt=True)
+    return email.utils.format_datetime(when.replace(tzinfo=CHINA).astimezone(dt.UTC), usegmt=True)
 
 
 def _not_modified(headers: dict[str, str], etag: str, last_modified: dt.datetime | None) -> bool:
     if "if-none-match" in headers:
-        return etag in [t.strip() for t in headers["if-none-match"].split(",")] or headers["if-none-match"].strip() == "*"
+        return (
+            etag in [t.strip() for t in headers["if-none-match"].split(",")] or headers["if-none-match"].strip() == "*"
+        )
     if "if-modified-since" in headers and last_modified is not None:
         try:
             since = email.utils.parsedate_to_datetime(headers["if-modified-since"])
@@ -188,6 +205,8 @@ def _not_modified(headers: dict[str, str], etag: str, last_modified: dt.datetime
 
 
 def _not_found(site: SiteSpec) -> str:
-    return (f"<!DOCTYPE html><html><head><meta charset=\"{site.meta_charset or 'utf-8'}\"><title>404</title></head>"
-            f"<body><h1>您访问的页面不存在或已被删除</h1><p><a href=\"/\">返回{html.escape(site.name)}首页</a></p>"
-            "</body></html>")
+    return (
+        f'<!DOCTYPE html><html><head><meta charset="{site.meta_charset or "utf-8"}"><title>404</title></head>'
+        f'<body><h1>您访问的页面不存在或已被删除</h1><p><a href="/">返回{html.escape(site.name)}首页</a></p>'
+        "</body></html>"
+    )

@@ -37,7 +37,7 @@ def _header(response, name: str) -> str | None:
 
 
 def now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 class ReportsSpider(scrapy.Spider):
@@ -66,7 +66,9 @@ class ReportsSpider(scrapy.Spider):
             settings.set("USER_AGENT", user_agent(settings["NIANBAO_CONTACT_URL"]), priority=priority)
         if settings.getfloat("DOWNLOAD_DELAY") < MIN_DOWNLOAD_DELAY:  # one above the setting's own priority:
             # ``scrapy crawl`` merges its -s settings into the crawler again after this, at equal priority
-            settings.set("DOWNLOAD_DELAY", MIN_DOWNLOAD_DELAY, priority=(settings.getpriority("DOWNLOAD_DELAY") or 0) + 1)
+            settings.set(
+                "DOWNLOAD_DELAY", MIN_DOWNLOAD_DELAY, priority=(settings.getpriority("DOWNLOAD_DELAY") or 0) + 1
+            )
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -113,7 +115,7 @@ class ReportsSpider(scrapy.Spider):
             fetched = dt.datetime.fromisoformat(known["fetched_at"])
         except (TypeError, ValueError):
             return True
-        return dt.datetime.now(dt.timezone.utc) - fetched >= self.refetch_after
+        return dt.datetime.now(dt.UTC) - fetched >= self.refetch_after
 
     def on_idle(self, spider=None):
         """When the lists are done: known pages that left a completely read list are asked again now,
@@ -131,13 +133,31 @@ class ReportsSpider(scrapy.Spider):
         if scheduled:
             raise DontCloseSpider
 
-    def _list_request(self, site: registry.Site, url: str, method: str = "GET", body: bytes | None = None,
-                      headers: dict | None = None, depth: int = 0) -> scrapy.Request:
+    def _list_request(
+        self,
+        site: registry.Site,
+        url: str,
+        method: str = "GET",
+        body: bytes | None = None,
+        headers: dict | None = None,
+        depth: int = 0,
+    ) -> scrapy.Request:
         self.count_list_request(site.site_id)
-        return scrapy.Request(url, method=method, body=body, headers=headers, callback=self.parse_listing,
-                              errback=self.on_error, meta={"site_id": site.site_id, "role": "list",
-                                                           "request_body": body, "list_depth": depth,
-                                                           **self._robots_meta(site.site_id)})
+        return scrapy.Request(
+            url,
+            method=method,
+            body=body,
+            headers=headers,
+            callback=self.parse_listing,
+            errback=self.on_error,
+            meta={
+                "site_id": site.site_id,
+                "role": "list",
+                "request_body": body,
+                "list_depth": depth,
+                **self._robots_meta(site.site_id),
+            },
+        )
 
     def _robots_meta(self, site_id: str) -> dict:
         """robots.txt is obeyed unless the site's registry row gives a reason not to (``robots_override``)."""
@@ -172,13 +192,18 @@ class ReportsSpider(scrapy.Spider):
             listing = adapters.get(name).parse(url, text, response.meta.get("request_body"))
         except Exception as e:  # a list page the adapter cannot read is recorded, and the crawl goes on
             self.logger.warning("[%s] cannot read list page %s: %s", site.site_id, response.url, e)
-            yield self._lists_unread(site.site_id, response.url, "list_parse",
-                                     f"{name} adapter: {type(e).__name__}: {e}"[:500])
+            yield self._lists_unread(
+                site.site_id, response.url, "list_parse", f"{name} adapter: {type(e).__name__}: {e}"[:500]
+            )
             return
         if not listing.links and not listing.follow:
-            yield self._lists_unread(site.site_id, response.url, "list_empty",
-                                     f"{name} adapter found no report links and no next page: the page is broken "
-                                     "(a maintenance notice, a challenge) or its markup changed")
+            yield self._lists_unread(
+                site.site_id,
+                response.url,
+                "list_empty",
+                f"{name} adapter found no report links and no next page: the page is broken "
+                "(a maintenance notice, a challenge) or its markup changed",
+            )
             return
         fresh = 0
         listed = self.listed.setdefault(site.site_id, set())
@@ -193,8 +218,9 @@ class ReportsSpider(scrapy.Spider):
             if url in self.requested:  # asked already, maybe by another spelling (query order, tracking parameters)
                 continue
             fresh += known is None
-            yield self._article_request(site.site_id, link.url, list_url=response.url, list_title=link.title,
-                                        list_date=link.date)
+            yield self._article_request(
+                site.site_id, link.url, list_url=response.url, list_title=link.title, list_date=link.date
+            )
         if listing.follow and listing.links and not fresh and site.site_id in self.known_sites:
             # Lists are newest first: a page with nothing new means the rest is known too.
             self.incomplete.add(site.site_id)
@@ -202,13 +228,20 @@ class ReportsSpider(scrapy.Spider):
         depth = response.meta.get("list_depth", 0) + 1
         for follow in listing.follow:
             if self.list_requested[site.site_id] >= self.max_list_pages:
-                yield self._lists_unread(site.site_id, follow.url, "list_cap",
-                                         f"more than {self.max_list_pages} list pages: pagination not followed further")
+                yield self._lists_unread(
+                    site.site_id,
+                    follow.url,
+                    "list_cap",
+                    f"more than {self.max_list_pages} list pages: pagination not followed further",
+                )
                 break
             if depth > self.max_list_depth:
-                yield self._lists_unread(site.site_id, follow.url, "list_depth",
-                                         f"a list page {depth} pages deep (NIANBAO_MAX_LIST_DEPTH "
-                                         f"{self.max_list_depth}): not followed")
+                yield self._lists_unread(
+                    site.site_id,
+                    follow.url,
+                    "list_depth",
+                    f"a list page {depth} pages deep (NIANBAO_MAX_LIST_DEPTH {self.max_list_depth}): not followed",
+                )
                 break
             yield self._list_request(site, follow.url, follow.method, follow.body, follow.headers, depth)
 
@@ -228,10 +261,21 @@ class ReportsSpider(scrapy.Spider):
                 headers["If-None-Match"] = known["etag"]
             if known.get("last_modified"):
                 headers["If-Modified-Since"] = known["last_modified"]
-        return scrapy.Request(url, callback=self.parse_article, errback=self.on_error, headers=headers,
-                              priority=priority, meta={"site_id": site_id, "role": "article", "known": bool(known),
-                                                       "handle_httpstatus_list": [304], **self._robots_meta(site_id),
-                                                       **meta})
+        return scrapy.Request(
+            url,
+            callback=self.parse_article,
+            errback=self.on_error,
+            headers=headers,
+            priority=priority,
+            meta={
+                "site_id": site_id,
+                "role": "article",
+                "known": bool(known),
+                "handle_httpstatus_list": [304],
+                **self._robots_meta(site_id),
+                **meta,
+            },
+        )
 
     def parse_article(self, response):
         if response.meta.get("unlisted"):
@@ -241,15 +285,29 @@ class ReportsSpider(scrapy.Spider):
             return
         problem = body_problem(response.body)
         if problem:  # nothing to archive: recorded, and the page already in the archive stays as it was
-            yield CrawlError(site_id=response.meta["site_id"], url=response.url, kind=problem[0], message=problem[1],
-                             at=now(), extra={"role": "article"})
+            yield CrawlError(
+                site_id=response.meta["site_id"],
+                url=response.url,
+                kind=problem[0],
+                message=problem[1],
+                at=now(),
+                extra={"role": "article"},
+            )
             return
         headers = {k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()}
-        item = ArticlePage(url=response.url, requested_url=response.request.meta.get("redirect_urls", [response.url])[0],
-                          site_id=response.meta["site_id"], status=response.status, headers=headers,
-                          body=response.body, fetched_at=now(), list_url=response.meta.get("list_url"),
-                          list_title=response.meta.get("list_title"), list_date=response.meta.get("list_date"),
-                          warc=response.meta.get("warc"))
+        item = ArticlePage(
+            url=response.url,
+            requested_url=response.request.meta.get("redirect_urls", [response.url])[0],
+            site_id=response.meta["site_id"],
+            status=response.status,
+            headers=headers,
+            body=response.body,
+            fetched_at=now(),
+            list_url=response.meta.get("list_url"),
+            list_title=response.meta.get("list_title"),
+            list_date=response.meta.get("list_date"),
+            warc=response.meta.get("warc"),
+        )
         links = self._file_links(response) if self.fetch_files else []
         if links:
             yield self._file_request(item, links)  # the page goes to the pipelines with its files
@@ -261,8 +319,13 @@ class ReportsSpider(scrapy.Spider):
         text = decode(response.body, response.headers.get("Content-Type", b"").decode("latin-1")).text
         urls = file_links(text, response.url)
         if len(urls) > self.max_files:
-            self.logger.info("[%s] %s links %d files; the first %d are fetched", response.meta["site_id"],
-                             response.url, len(urls), self.max_files)
+            self.logger.info(
+                "[%s] %s links %d files; the first %d are fetched",
+                response.meta["site_id"],
+                response.url,
+                len(urls),
+                self.max_files,
+            )
         return urls[: self.max_files]
 
     def _file_request(self, item: ArticlePage, pending: list[str], conditional: bool = True) -> scrapy.Request:
@@ -278,11 +341,23 @@ class ReportsSpider(scrapy.Spider):
                 headers["If-None-Match"] = known["etag"]
             if known["last_modified"]:
                 headers["If-Modified-Since"] = known["last_modified"]
-        return scrapy.Request(url, callback=self.parse_file, errback=self.on_file_error, dont_filter=True,
-                              priority=5, headers=headers,
-                              meta={"site_id": item.site_id, "role": "attachment", "item": item,
-                                    "pending": pending[1:], "file_url": url, "download_maxsize": self.max_file_size,
-                                    **({"handle_httpstatus_list": [304]} if headers else {})})
+        return scrapy.Request(
+            url,
+            callback=self.parse_file,
+            errback=self.on_file_error,
+            dont_filter=True,
+            priority=5,
+            headers=headers,
+            meta={
+                "site_id": item.site_id,
+                "role": "attachment",
+                "item": item,
+                "pending": pending[1:],
+                "file_url": url,
+                "download_maxsize": self.max_file_size,
+                **({"handle_httpstatus_list": [304]} if headers else {}),
+            },
+        )
 
     def _file_done(self, meta: dict, body: bytes | None, error: str | None, validators: dict | None = None):
         item = meta["item"]
@@ -321,5 +396,6 @@ class ReportsSpider(scrapy.Spider):
         if request.meta.get("role") == "list":
             self.incomplete.add(site_id)  # a list page we could not read: no page counts as unlisted
         self.logger.warning("[%s] %s %s: %s", site_id, request.method, url, message)
-        yield CrawlError(site_id=site_id, url=url, kind=kind, message=message, at=now(),
-                         extra={"role": request.meta.get("role")})
+        yield CrawlError(
+            site_id=site_id, url=url, kind=kind, message=message, at=now(), extra={"role": request.meta.get("role")}
+        )

@@ -50,49 +50,64 @@ class Case:
     what: str  # the fault, for the list page and the test ids
 
 
-CASES = {c.name: c for c in (
-    Case("charset-missing", "GBK bytes, no charset in the header or the page"),
-    Case("charset-wrong", "GBK bytes, the header says Big5"),
-    Case("charset-contradicting", "UTF-8 bytes, the header says GBK and the page says UTF-8"),
-    Case("gbk-as-utf8", "GBK bytes, header and page both say UTF-8"),
-    Case("mojibake", "UTF-8 text read as Latin-1 and encoded again as UTF-8"),
-    Case("truncated-html", "the markup stops in the middle of the text"),
-    Case("truncated-transfer", "the connection closes before Content-Length is reached"),
-    Case("empty-html", "HTTP 200, a page with no text"),
-    Case("zero-bytes", "HTTP 200, no body at all"),
-    Case("huge", "a 50 MB page announced by Content-Length"),
-    Case("huge-streamed", "a 50 MB page without Content-Length"),
-    Case("binary", "PNG bytes served as text/html"),
-    Case("gzip-bomb", "64 KB of gzip that inflate to 64 MB"),
-    Case("redirect-loop", "two URLs that redirect to each other"),
-    Case("redirect-chain", "a redirect to a new URL, for ever"),
-    Case("to-loopback", "a redirect to 127.0.0.1"),
-    Case("to-private", "a redirect to 10.x"),
-    Case("to-metadata", "a redirect to the cloud metadata address 169.254.169.254"),
-    Case("to-localhost", "a redirect to localhost"),
-    Case("not-found", "HTTP 404"),
-    Case("gone", "HTTP 410"),
-    Case("server-error", "HTTP 500 every time"),
-    Case("retry-after", "HTTP 503 with Retry-After: 2, then the page"),
-    Case("retry-after-long", "HTTP 503 with Retry-After of a day"),
-    Case("flapping", "502, an answer cut off, 502, …"),
-    Case("flaky", "HTTP 500 once, then the page"),
-    Case("stall", "accepts the connection and says nothing for minutes"),
-    Case("stall-body", "sends headers and a little of the body, then nothing for minutes"),
-    Case("script-title", "script and markup in the title and the text"),
-    Case("variants", "one page linked under four spellings of its URL"),
-    Case("robots", "a page under a path robots.txt forbids"),
-)}
+CASES = {
+    c.name: c
+    for c in (
+        Case("charset-missing", "GBK bytes, no charset in the header or the page"),
+        Case("charset-wrong", "GBK bytes, the header says Big5"),
+        Case("charset-contradicting", "UTF-8 bytes, the header says GBK and the page says UTF-8"),
+        Case("gbk-as-utf8", "GBK bytes, header and page both say UTF-8"),
+        Case("mojibake", "UTF-8 text read as Latin-1 and encoded again as UTF-8"),
+        Case("truncated-html", "the markup stops in the middle of the text"),
+        Case("truncated-transfer", "the connection closes before Content-Length is reached"),
+        Case("empty-html", "HTTP 200, a page with no text"),
+        Case("zero-bytes", "HTTP 200, no body at all"),
+        Case("huge", "a 50 MB page announced by Content-Length"),
+        Case("huge-streamed", "a 50 MB page without Content-Length"),
+        Case("binary", "PNG bytes served as text/html"),
+        Case("gzip-bomb", "64 KB of gzip that inflate to 64 MB"),
+        Case("redirect-loop", "two URLs that redirect to each other"),
+        Case("redirect-chain", "a redirect to a new URL, for ever"),
+        Case("to-loopback", "a redirect to 127.0.0.1"),
+        Case("to-private", "a redirect to 10.x"),
+        Case("to-metadata", "a redirect to the cloud metadata address 169.254.169.254"),
+        Case("to-localhost", "a redirect to localhost"),
+        Case("not-found", "HTTP 404"),
+        Case("gone", "HTTP 410"),
+        Case("server-error", "HTTP 500 every time"),
+        Case("retry-after", "HTTP 503 with Retry-After: 2, then the page"),
+        Case("retry-after-long", "HTTP 503 with Retry-After of a day"),
+        Case("flapping", "502, an answer cut off, 502, …"),
+        Case("flaky", "HTTP 500 once, then the page"),
+        Case("stall", "accepts the connection and says nothing for minutes"),
+        Case("stall-body", "sends headers and a little of the body, then nothing for minutes"),
+        Case("script-title", "script and markup in the title and the text"),
+        Case("variants", "one page linked under four spellings of its URL"),
+        Case("robots", "a page under a path robots.txt forbids"),
+    )
+}
 # With ``HostileServer.broken`` set, the column answers a maintenance notice (a 200 with no links)
 # and pages that gave reports answer with a fault instead: a later crawl must leave their
 # archived reports as they were.
-MAINTENANCE = ('<!DOCTYPE html><html><head><meta charset="utf-8"><title>系统维护</title></head><body>'
-               "<p>网站系统升级维护中，暂停访问，给您带来不便敬请谅解。</p></body></html>")
-SABOTAGE = {"charset-missing": "zero-bytes", "charset-wrong": "binary", "gbk-as-utf8": "mojibake",
-            "retry-after": "server-error", "flaky": "truncated-transfer", "variants": "empty-html",
-            "script-title": "not-found"}
-VARIANT_LINKS = ("/case/variants.html?utm_source=wechat", "/case/variants.html?spm=a1.b2",
-                 "/case/variants.html#top", "/case/variants.html?from=singlemessage&isappinstalled=0")
+MAINTENANCE = (
+    '<!DOCTYPE html><html><head><meta charset="utf-8"><title>系统维护</title></head><body>'
+    "<p>网站系统升级维护中，暂停访问，给您带来不便敬请谅解。</p></body></html>"
+)
+SABOTAGE = {
+    "charset-missing": "zero-bytes",
+    "charset-wrong": "binary",
+    "gbk-as-utf8": "mojibake",
+    "retry-after": "server-error",
+    "flaky": "truncated-transfer",
+    "variants": "empty-html",
+    "script-title": "not-found",
+}
+VARIANT_LINKS = (
+    "/case/variants.html?utm_source=wechat",
+    "/case/variants.html?spm=a1.b2",
+    "/case/variants.html#top",
+    "/case/variants.html?from=singlemessage&isappinstalled=0",
+)
 
 
 def case_url(name: str) -> str:
@@ -124,22 +139,25 @@ def report_text(name: str) -> list[str]:
     ]
 
 
-def article_html(name: str, charset_meta: str | None = "utf-8", title_html: str | None = None,
-                 extra: str = "") -> str:
+def article_html(name: str, charset_meta: str | None = "utf-8", title_html: str | None = None, extra: str = "") -> str:
     head = f'<meta charset="{charset_meta}">' if charset_meta else ""
     heading = title_html if title_html is not None else title(name)
     paragraphs = "".join(f"<p>{p}</p>" for p in report_text(name))
-    return (f"<!DOCTYPE html><html><head>{head}<title>{heading}_示例县人民政府</title></head><body>"
-            f'<div class="crumb">当前位置：首页 &gt; 政府信息公开年报</div><h1>{heading}</h1>'
-            f'<div id="zoom">{paragraphs}{extra}</div><div class="footer">示例县人民政府办公室 主办（虚构）</div>'
-            "</body></html>")
+    return (
+        f"<!DOCTYPE html><html><head>{head}<title>{heading}_示例县人民政府</title></head><body>"
+        f'<div class="crumb">当前位置：首页 &gt; 政府信息公开年报</div><h1>{heading}</h1>'
+        f'<div id="zoom">{paragraphs}{extra}</div><div class="footer">示例县人民政府办公室 主办（虚构）</div>'
+        "</body></html>"
+    )
 
 
 def list_html(links: list[tuple[str, str]], next_url: str | None = None, extra: str = "") -> str:
     items = "".join(f'<li><a href="{url}">{text}</a><span>2024-01-15</span></li>' for url, text in links)
     pager = f'<a href="{next_url}">下一页</a>' if next_url else ""
-    return (f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>政府信息公开年报_示例县</title></head><body>'
-            f"<h2>政府信息公开年报</h2><ul>{items}</ul><div class=\"pager\">{pager}{extra}</div></body></html>")
+    return (
+        f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>政府信息公开年报_示例县</title></head><body>'
+        f'<h2>政府信息公开年报</h2><ul>{items}</ul><div class="pager">{pager}{extra}</div></body></html>'
+    )
 
 
 @lru_cache(maxsize=1)
@@ -154,12 +172,15 @@ PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8
 
 
 class _HostileHandler(_Handler):
-    hostile: "HostileServer"
+    hostile: HostileServer
 
     def _serve(self, method: str) -> None:
         target = self.path
-        url = target if target.startswith("http://") else \
-            f"http://{(self.headers.get('Host') or '').split(':')[0].lower()}{target}"
+        url = (
+            target
+            if target.startswith("http://")
+            else f"http://{(self.headers.get('Host') or '').split(':')[0].lower()}{target}"
+        )
         self.hostile.hits.append((url, time.monotonic()))
         parts = urlsplit(url)
         host = (parts.hostname or "").lower()
@@ -170,8 +191,9 @@ class _HostileHandler(_Handler):
         except (BrokenPipeError, ConnectionResetError):
             pass  # the crawler hung up (size caps, timeouts): that is the point
 
-    def _page(self, body: bytes, content_type: str = "text/html; charset=utf-8", status: int = 200,
-              headers: tuple = ()) -> None:
+    def _page(
+        self, body: bytes, content_type: str = "text/html; charset=utf-8", status: int = 200, headers: tuple = ()
+    ) -> None:
         self._send(status, [("Content-Type", content_type), *headers], body, "GET")
 
     def _hostile(self, host: str, path: str, query: dict, url: str) -> None:
@@ -223,11 +245,15 @@ class _HostileHandler(_Handler):
             second = path.endswith("list_2.html")
             if second:
                 self.hostile.stopping.wait(1.0)
-            links = [(f"/art/{i}.html", title(f"guarded-{i}"))
-                     for i in range(1 + second * GUARDED_ARTICLES, 1 + (1 + second) * GUARDED_ARTICLES)]
+            links = [
+                (f"/art/{i}.html", title(f"guarded-{i}"))
+                for i in range(1 + second * GUARDED_ARTICLES, 1 + (1 + second) * GUARDED_ARTICLES)
+            ]
             return self._page(list_html(links, None if second else "/xxgk/list_2.html").encode())
-        challenge = ("<html><head><meta charset=\"utf-8\"></head><body><script>"
-                     "var _$c='x9';document.cookie='challenge='+_$c;location.reload();</script></body></html>")
+        challenge = (
+            '<html><head><meta charset="utf-8"></head><body><script>'
+            "var _$c='x9';document.cookie='challenge='+_$c;location.reload();</script></body></html>"
+        )
         self._page(challenge.encode(), status=412, headers=(("Set-Cookie", "challenge=1; path=/"),))
 
     # -- the cases -------------------------------------------------------------------------------
@@ -263,7 +289,7 @@ class _HostileHandler(_Handler):
         self.close_connection = True
 
     def _case_empty_html(self, name, query):
-        self._page(b"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title></title></head><body></body></html>")
+        self._page(b'<!DOCTYPE html><html><head><meta charset="utf-8"><title></title></head><body></body></html>')
 
     def _case_zero_bytes(self, name, query):
         self._page(b"")
@@ -366,9 +392,15 @@ class _HostileHandler(_Handler):
 
     def _case_script_title(self, name, query):
         heading = title(name) + "<script>alert('title')</script><img src=x onerror=alert(1)>"
-        extra = ("<p>附：&lt;script&gt;alert('text')&lt;/script&gt; 与 &lt;b onmouseover=alert(2)&gt;说明&lt;/b&gt;</p>"
-                 "<script>document.write('injected')</script>")
-        meta = '<meta name="ArticleTitle" content="' + title(name) + '&lt;script&gt;alert(&quot;meta&quot;)&lt;/script&gt;">'
+        extra = (
+            "<p>附：&lt;script&gt;alert('text')&lt;/script&gt; 与 &lt;b onmouseover=alert(2)&gt;说明&lt;/b&gt;</p>"
+            "<script>document.write('injected')</script>"
+        )
+        meta = (
+            '<meta name="ArticleTitle" content="'
+            + title(name)
+            + '&lt;script&gt;alert(&quot;meta&quot;)&lt;/script&gt;">'
+        )
         page = article_html(name, title_html=heading, extra=extra).replace("<head>", "<head>" + meta, 1)
         self._page(page.encode())
 
@@ -384,8 +416,9 @@ class HostileServer(SampleServer):
         self.stopping = threading.Event()
         self.broken = False  # the next night: see SABOTAGE and MAINTENANCE
         super().__init__(web, port, host)
-        self.httpd.RequestHandlerClass = type("HostileHandler", (_HostileHandler,), {"web": web, "quiet": True,
-                                                                                     "hostile": self})
+        self.httpd.RequestHandlerClass = type(
+            "HostileHandler", (_HostileHandler,), {"web": web, "quiet": True, "hostile": self}
+        )
         self.httpd.handle_error = self._handle_error
 
     @staticmethod

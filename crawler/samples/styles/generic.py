@@ -30,7 +30,8 @@ def routes(site, postings) -> dict:
         items = "\n".join(
             f'<li><span class="date">[{pages.date_of(p.posted)}]</span>'
             f'<a href="{html.escape(p.path)}" target="_blank">{html.escape(p.doc.title)}</a></li>'
-            for p in chunk)
+            for p in chunk
+        )
         links = [f'<a href="{_page_name(0)}">首页</a>']
         if i > 0:
             links.append(f'<a href="{_page_name(i - 1)}">上一页</a>')
@@ -39,6 +40,7 @@ def routes(site, postings) -> dict:
             links.append(f'<a href="{_page_name(i + 1)}">下一页</a>')
         links.append(f'<a href="{_page_name(len(chunks) - 1)}">尾页</a>')
         return f'<ul class="news-list">\n{items}\n</ul>', '<div class="pagination">' + " ".join(links) + "</div>"
+
     return pages.static_pages(site, postings, _page_name, render)
 
 

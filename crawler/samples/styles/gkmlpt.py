@@ -34,8 +34,14 @@ def article_path(site, posting) -> str:
 
 def _entry(posting) -> dict:
     seconds = int(posting.posted.replace(tzinfo=CHINA).timestamp())
-    return {"id": posting.number, "title": posting.doc.title, "url": posting.url, "date": seconds,
-            "publisher": posting.source, "identifier": f"{posting.site.site_code[:6]}/{posting.number}"}
+    return {
+        "id": posting.number,
+        "title": posting.doc.title,
+        "url": posting.url,
+        "date": seconds,
+        "publisher": posting.source,
+        "identifier": f"{posting.site.site_code[:6]}/{posting.number}",
+    }
 
 
 def routes(site, postings) -> dict:
@@ -51,29 +57,35 @@ function load(cat, page) {{
 }}
 $(function () {{ load(location.hash.slice(1) || "0", 1); }});
 </script>"""
-    shell = Resource(200, pages.list_page(site, column_path(site), "", script),
-                     last_modified=pages.last_modified(postings[:size]))
+    shell = Resource(
+        200, pages.list_page(site, column_path(site), "", script), last_modified=pages.last_modified(postings[:size])
+    )
 
     def api(query: dict) -> Resource:
         def arg(name: str, default: str) -> str:
             return (query.get(name) or [default])[0]
+
         chosen_all = postings if arg("sid", "") == sid(site) else []
         try:
             page = max(1, int(arg("page", "1")))
         except ValueError:
             return Resource(200, json.dumps({"code": 400, "msg": "参数错误"}, ensure_ascii=False), "application/json")
-        chosen = chosen_all[(page - 1) * size: page * size]
+        chosen = chosen_all[(page - 1) * size : page * size]
         body = {"articles": [_entry(p) for p in chosen], "total": len(chosen_all), "page": page}
-        return Resource(200, json.dumps(body, ensure_ascii=False), "application/json",
-                        last_modified=max((p.posted for p in chosen), default=None))
+        return Resource(
+            200,
+            json.dumps(body, ensure_ascii=False),
+            "application/json",
+            last_modified=max((p.posted for p in chosen), default=None),
+        )
 
     empty = Resource(200, json.dumps({"articles": [], "total": 0, "page": 1}), "application/json")
-    return {INDEX: lambda query: shell, f"/gkmlpt/api/all/{site.column}": api,
-            "/gkmlpt/api/all/0": lambda query: empty}
+    return {INDEX: lambda query: shell, f"/gkmlpt/api/all/{site.column}": api, "/gkmlpt/api/all/0": lambda query: empty}
 
 
 def listing_urls(site, postings) -> list[tuple[str, str]]:
     """The shell, then the API request for each page of the category."""
     n = max(1, -(-len(postings) // site.page_size))
     return [("list", column_path(site))] + [
-        ("api", f"/gkmlpt/api/all/{site.column}?page={i}&sid={sid(site)}") for i in range(1, n + 1)]
+        ("api", f"/gkmlpt/api/all/{site.column}?page={i}&sid={sid(site)}") for i in range(1, n + 1)
+    ]

@@ -36,15 +36,19 @@ def ids(site) -> dict[str, str]:
 
 def _record(posting) -> str:
     title = html.escape(posting.doc.title)
-    return (f'<record><![CDATA[<li class="clearfix"><a href="{posting.path}" title="{title}" target="_blank">'
-            f'{html.escape(pages.short_title(posting.doc.title))}</a><b>{pages.date_of(posting.posted)}</b></li>]]></record>')
+    return (
+        f'<record><![CDATA[<li class="clearfix"><a href="{posting.path}" title="{title}" target="_blank">'
+        f"{html.escape(pages.short_title(posting.doc.title))}</a><b>{pages.date_of(posting.posted)}</b></li>]]></record>"
+    )
 
 
 def _nextgroup(site) -> str:
     p = ids(site)
     webname = quote(quote(site.name))  # Hanweb double-encodes the site name
-    return (f'<nextgroup><![CDATA[<a href="{DATAPROXY}?page=1&appid=1&webid={p["webid"]}&path=/&columnid={p["columnid"]}'
-            f'&unitid={p["unitid"]}&webname={webname}&permissiontype=0"></a>]]></nextgroup>')
+    return (
+        f'<nextgroup><![CDATA[<a href="{DATAPROXY}?page=1&appid=1&webid={p["webid"]}&path=/&columnid={p["columnid"]}'
+        f'&unitid={p["unitid"]}&webname={webname}&permissiontype=0"></a>]]></nextgroup>'
+    )
 
 
 def routes(site, postings) -> dict:
@@ -52,38 +56,44 @@ def routes(site, postings) -> dict:
     group = postings[: size * GROUP_PAGES]
     records = "\n".join(_record(p) for p in group)
     p = ids(site)
-    listing = f"""<div id="{p['columnid']}"><script type="text/xml"><datastore>
+    listing = f"""<div id="{p["columnid"]}"><script type="text/xml"><datastore>
 {_nextgroup(site)}
 <recordset>
 {records}
 </recordset>
 </datastore></script></div>"""
     script = f"""<script src="/module/web/jpage/jpage.js"></script>
-<script>$(function(){{ $("#{p['columnid']}").jpage({{ dataStore: "xml", perPage: {size}, groupSize: {GROUP_PAGES},
+<script>$(function(){{ $("#{p["columnid"]}").jpage({{ dataStore: "xml", perPage: {size}, groupSize: {GROUP_PAGES},
   totalRecord: {len(postings)}, proxyUrl: "{DATAPROXY}", dataAttribute: ["columnid", "unitid", "webid"],
-  ajaxParam: {{ col: 1, appid: 1, webid: {p['webid']}, path: "/", columnid: {p['columnid']}, sourceContentType: 1,
-  unitid: {p['unitid']}, permissiontype: 0 }} }}); }});</script>"""
+  ajaxParam: {{ col: 1, appid: 1, webid: {p["webid"]}, path: "/", columnid: {p["columnid"]}, sourceContentType: 1,
+  unitid: {p["unitid"]}, permissiontype: 0 }} }}); }});</script>"""
     modified = pages.last_modified(postings[: size * GROUP_PAGES])
     column_page = Resource(200, pages.list_page(site, column_path(site), listing, script), last_modified=modified)
 
     def dataproxy(query: dict) -> Resource:
         def arg(name: str, default: str = "") -> str:
             return (query.get(name) or [default])[0]
+
         try:
             start = max(1, int(arg("startrecord", "1")))
             end = int(arg("endrecord", str(start + size * GROUP_PAGES - 1)))
         except ValueError:
             return Resource(400, "startrecord/endrecord must be numbers", "text/plain")
-        chosen = postings[start - 1:end] if arg("columnid") == p["columnid"] else []
+        chosen = postings[start - 1 : end] if arg("columnid") == p["columnid"] else []
         body = "\n".join(_record(x) for x in chosen)
         total = len(postings) if arg("columnid") == p["columnid"] else 0
         pages_total = -(-total // size) if size else 0
-        xml = (f'<?xml version="1.0" encoding="UTF-8"?>\n<datastore>\n<totalrecord>{total}</totalrecord>\n'
-               f"<totalpage>{pages_total}</totalpage>\n<recordset>\n{body}\n</recordset>\n</datastore>")
+        xml = (
+            f'<?xml version="1.0" encoding="UTF-8"?>\n<datastore>\n<totalrecord>{total}</totalrecord>\n'
+            f"<totalpage>{pages_total}</totalpage>\n<recordset>\n{body}\n</recordset>\n</datastore>"
+        )
         return Resource(200, xml, "text/xml", last_modified=max((x.posted for x in chosen), default=None))
 
-    return {column_path(site): lambda query: column_page, f"/col/col{site.column}/": lambda query: column_page,
-            DATAPROXY: dataproxy}
+    return {
+        column_path(site): lambda query: column_page,
+        f"/col/col{site.column}/": lambda query: column_page,
+        DATAPROXY: dataproxy,
+    }
 
 
 def listing_urls(site, postings) -> list[tuple[str, str]]:
@@ -92,6 +102,11 @@ def listing_urls(site, postings) -> list[tuple[str, str]]:
     step = site.page_size * GROUP_PAGES
     urls = [("list", column_path(site))]
     for start in range(step + 1, len(postings) + 1, step):
-        urls.append(("api", f"{DATAPROXY}?startrecord={start}&endrecord={start + step - 1}&perpage={site.page_size}"
-                            f"&columnid={p['columnid']}&unitid={p['unitid']}&webid={p['webid']}"))
+        urls.append(
+            (
+                "api",
+                f"{DATAPROXY}?startrecord={start}&endrecord={start + step - 1}&perpage={site.page_size}"
+                f"&columnid={p['columnid']}&unitid={p['unitid']}&webid={p['webid']}",
+            )
+        )
     return urls

@@ -42,14 +42,18 @@ def _page_name(site, i: int) -> str:
 def routes(site, postings) -> dict:
     def render(i, chunk, chunks):
         items = "\n".join(
-            f'<tr><td class="bullet">·</td><td><a href=".{html.escape(p.path[len(site.column) - 1:])}" '
+            f'<tr><td class="bullet">·</td><td><a href=".{html.escape(p.path[len(site.column) - 1 :])}" '
             f'title="{html.escape(p.doc.title)}" target="_blank">{html.escape(pages.short_title(p.doc.title))}</a></td>'
             f'<td class="date">{pages.date_of(p.posted)}</td></tr>'
             + ('\n<tr class="GroupBlankLine"><td colspan="3"></td></tr>' if n % 5 == 4 else "")
-            for n, p in enumerate(chunk))
-        pager = (f'<div class="page">{PAGER_JS}\n<script>createPageHTML({len(chunks)}, {i}, "index", "{site.ext}");</script>'
-                 '</div>')
+            for n, p in enumerate(chunk)
+        )
+        pager = (
+            f'<div class="page">{PAGER_JS}\n<script>createPageHTML({len(chunks)}, {i}, "index", "{site.ext}");</script>'
+            "</div>"
+        )
         return f'<table class="list" width="97%">\n{items}\n</table>', pager
+
     return pages.static_pages(site, postings, lambda i: _page_name(site, i), render)
 
 

@@ -41,10 +41,15 @@ def routes(site, postings) -> dict:
     def render(i, chunk, chunks):
         items = "\n".join(
             f'<li><h4><a href="{html.escape(p.path)}" target="_blank">{html.escape(p.doc.title)}</a>'
-            f'<span class="date">{pages.date_of(p.posted)}</span></h4></li>' for p in chunk)
-        pager = (f'<div id="page_div" class="pages"></div>{PAGER_JS}\n<script>createPageHTML(\'page_div\', '
-                 f'{len(chunks)}, {i + 1}, \'index\', \'htm\', {len(postings)});</script>')
+            f'<span class="date">{pages.date_of(p.posted)}</span></h4></li>'
+            for p in chunk
+        )
+        pager = (
+            f'<div id="page_div" class="pages"></div>{PAGER_JS}\n<script>createPageHTML(\'page_div\', '
+            f"{len(chunks)}, {i + 1}, 'index', 'htm', {len(postings)});</script>"
+        )
         return f'<div class="list list_1 list_2"><ul>\n{items}\n</ul></div>', pager
+
     return pages.static_pages(site, postings, _page_name, render)
 
 
