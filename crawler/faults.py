@@ -12,7 +12,7 @@ site that keeps answering with anti-bot challenges: we never try to solve them.
 from __future__ import annotations
 
 from collections import Counter
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from scrapy.exceptions import (
     CannotResolveHostError,
@@ -34,7 +34,7 @@ from twisted.internet.error import (
 )
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
-from crawler.middlewares import PrivateAddressRefused
+from crawler.middlewares import PrivateAddressRefused, refused_at_connect
 
 BLOCKED_STATUSES = (412,)  # the JavaScript challenge of anti-bot appliances (瑞数 and the like)
 
@@ -94,6 +94,10 @@ def failure_kind(failure) -> tuple[str, str]:
     if failure.check(DownloadCancelledError):
         return "too_large", "the body is larger than DOWNLOAD_MAXSIZE: download cancelled"
     if failure.check(CannotResolveHostError, DNSLookupError):
+        request = getattr(failure, "request", None)
+        refused = refused_at_connect.get((urlsplit(request.url).hostname or "").lower()) if request else None
+        if refused:  # resolved to a private address as the connection was made (the guard's resolver)
+            return "private_address", refused
         return "dns", "host name did not resolve"
     if failure.check(DownloadConnectionRefusedError, ConnectionRefusedError):
         return "refused", "connection refused"

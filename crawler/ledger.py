@@ -12,6 +12,7 @@ fetch pages we cannot keep.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import sqlite3
@@ -21,6 +22,7 @@ from pathlib import Path
 
 from archive.store import Archive, StorageError
 from archive.store.files import keep_file
+from archive.store.lock import crawl_lock
 from crawler.items import CrawlError, Listed, NotModified, PageRead, Unlisted
 from pipelines.dedupe import canonical_url
 
@@ -100,7 +102,10 @@ class SiteCounts:
 
 
 class CrawlLedger:
-    """Opens the archive and a ``crawl_runs`` row, stores each item, counts it, and closes the run."""
+    """Opens the archive and a ``crawl_runs`` row, stores each item, counts it, and closes the run.
+
+    It holds the archive's lock from ``open`` to ``close``: whichever way a crawl was started
+    (``nianbao crawl``, ``scrapy crawl reports``, a distributed crawl), one writes at a time."""
 
     def __init__(self, db_path: str | Path, files_dir: Path, gone_after: int, progress: bool = False):
         self.db_path, self.files_dir, self.gone_after, self.progress = db_path, files_dir, gone_after, progress
@@ -108,6 +113,7 @@ class CrawlLedger:
         self.run_id: int | None = None
         self.counts = SiteCounts()
         self.storage_error: str | None = None
+        self._lock = contextlib.ExitStack()
 
     def _failed(self, error: Exception) -> StorageError:
         """Remember the first storage error: the crawl stops, and the run ends as ``storage_error``."""
@@ -117,10 +123,17 @@ class CrawlLedger:
 
     def open(self, site_rows: list[dict]) -> int:
         try:
+            self._lock.enter_context(crawl_lock(self.db_path))
             self.archive = Archive(self.db_path)
             self.archive.upsert_sites(site_rows)
             self.run_id = self.archive.start_run(len(site_rows))
+        except StorageError as e:  # locked by another crawl, or not an archive: said as it is
+            self.storage_error = str(e)
+            self.archive = None
+            self._lock.close()
+            raise
         except sqlite3.Error as e:
+            self._lock.close()
             raise self._failed(e) from e
         return self.run_id
 
@@ -177,6 +190,10 @@ class CrawlLedger:
 
     def close(self, status: str, requests: int, site_ids: list[str], platforms: dict[str, str]) -> dict | None:
         """Close the run with its counts; returns the ``crawl_runs`` row (None after a storage error)."""
+        with self._lock:  # released however the run ends
+            return self._close(status, requests, site_ids, platforms)
+
+    def _close(self, status: str, requests: int, site_ids: list[str], platforms: dict[str, str]) -> dict | None:
         if self.archive is None:
             return None
         if self.storage_error:  # record how the run ended if the file still takes a write; no more

@@ -63,6 +63,7 @@ def parse(text: str, platforms: tuple[str, ...], source: str = "registry") -> tu
     sites: list[Site] = []
     errors: list[str] = []
     seen: set[str] = set()
+    starts: dict[str, str] = {}  # start URL -> the site it belongs to
     unready: list[str] = []
     rows = iter(reader)
     while True:
@@ -90,7 +91,12 @@ def parse(text: str, platforms: tuple[str, ...], source: str = "registry") -> tu
         if site.site_id in seen:
             errors.append(f"{source}:{line}: site_id {site.site_id!r} appears twice; row skipped")
             continue
+        shared = [f"{url} (also {starts[url]}'s)" for url in site.start_urls if url in starts]
+        if shared:  # the crawl would ask it once, for whichever site came first: say so, not drop it silently
+            errors.append(f"{source}:{line}: start URL {', '.join(shared)}; row skipped")
+            continue
         seen.add(site.site_id)
+        starts.update(dict.fromkeys(site.start_urls, site.site_id))
         sites.append(site)
     if unready:
         errors.append(
@@ -129,9 +135,21 @@ def _site(row: dict, platforms: tuple[str, ...]) -> Site:
 def load(path: str | Path, platforms: tuple[str, ...]) -> tuple[list[Site], list[str]]:
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise RegistryError(f"{path}: no such registry file") from None
-    except UnicodeDecodeError:
-        raise RegistryError(f"{path}: the registry must be UTF-8 CSV") from None
+    except IsADirectoryError:
+        raise RegistryError(f"{path}: a directory, not a registry file") from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise RegistryError(f"{path}: the registry is UTF-16; save it as UTF-8 CSV") from None
+    if not data.strip():
+        raise RegistryError(f"{path}: the registry is empty; its first line must name {','.join(COLUMNS)}")
+    if b"\x00" in data[:8192]:
+        raise RegistryError(f"{path}: not a text file (it holds NUL bytes); the registry must be UTF-8 CSV")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise RegistryError(
+            f"{path}: the registry must be UTF-8 CSV (byte {e.start} is not UTF-8: GBK? save it as UTF-8)"
+        ) from None
     return parse(text, platforms, source=str(path))

@@ -13,7 +13,9 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.utils.project import get_project_settings
 
 from archive.store import StorageError
+from archive.store.archive import refuse_foreign
 from archive.store.lock import crawl_lock
+from crawler import adapters, registry
 from crawler.spiders.reports import ReportsSpider
 
 
@@ -50,9 +52,19 @@ def run_crawl(
     log_level: str = "WARNING",
     overrides: dict | None = None,
 ) -> dict:
-    """Crawl every site of the registry into the archive; returns the ``crawl_runs`` row."""
+    """Crawl every site of the registry into the archive; returns the ``crawl_runs`` row.
+
+    What can be refused before the crawl starts is, in one line: a registry that cannot be read
+    (``RegistryError``), a file that is not an archive, an archive another crawl holds."""
+    check_inputs(sites, db)
     with crawl_lock(db):
         return _run(sites, db, allow_private, progress, log_level, overrides)
+
+
+def check_inputs(sites: str | Path, db: str | Path) -> None:
+    """The registry reads (rows may still be rejected one by one) and the archive is SQLite or new."""
+    registry.load(sites, tuple(adapters.ADAPTERS))
+    refuse_foreign(db)
 
 
 def _run(sites, db, allow_private, progress, log_level, overrides) -> dict:

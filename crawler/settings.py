@@ -119,6 +119,8 @@ RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 REDIRECT_MAX_TIMES = 10
 
+# Every connection's address is checked as it is resolved (DNS rebinding; crawler.middlewares).
+TWISTED_DNS_RESOLVER = "crawler.middlewares.GuardedResolver"
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.PrivateAddressGuard": 50,
     "crawler.faults.AntiBotGuard": 60,  # stop asking a site that keeps answering anti-bot challenges

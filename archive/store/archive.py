@@ -26,6 +26,26 @@ class StorageError(RuntimeError):
     """The archive (or what is written beside it) cannot be written: disk full, read-only, I/O error."""
 
 
+class NotAnArchive(StorageError):
+    """The file named as the archive is not a SQLite database: nothing is written to it."""
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def refuse_foreign(path: str | Path) -> None:
+    """``NotAnArchive`` when ``path`` exists with content that is not SQLite (a CSV, a WARC, a typo)."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(len(SQLITE_HEADER))
+    except FileNotFoundError:
+        return
+    except IsADirectoryError:
+        raise NotAnArchive(f"{path} is a directory, not an archive file") from None
+    if head and head != SQLITE_HEADER:
+        raise NotAnArchive(f"{path} is not a SQLite archive (it starts {head[:8]!r}); nothing was written to it")
+
+
 def utcnow() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
@@ -81,7 +101,8 @@ class Archive:
         self.path = Path(path)
         if self.path.parent and not self.path.parent.exists():
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        if not self.path.exists():
+        refuse_foreign(self.path)
+        if not self.path.exists() or not self.path.stat().st_size:
             _create(self.path)
         self.db = sqlite_utils.Database(self.path)
         schema.ensure(self.db)

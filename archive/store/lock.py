@@ -1,4 +1,11 @@
-"""One writer per archive: an exclusive lock on ``DB.lock`` held for a crawl's (or reprocess') lifetime."""
+"""One writer per archive: an exclusive lock on ``DB.lock`` held for a crawl's (or reprocess') lifetime.
+
+The lock file is named after the archive's real path, so a symlinked ``--db`` and a relative one
+take the same lock. Every way in takes it: ``nianbao crawl`` (before Scrapy starts, so a refusal
+is one line), ``scrapy crawl reports`` (when the crawl's ledger opens the archive), a distributed
+crawl's coordinator and ``nianbao reprocess``. Within one process it is re-entrant: the crawl's
+ledger opening the archive ``nianbao crawl`` already locked is not a second writer.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +17,10 @@ from pathlib import Path
 from .archive import StorageError
 from .paths import lock_file
 
+_held: dict[str, int] = {}  # lock files this process holds, by real path: how many holders
 
-class ArchiveLocked(RuntimeError):
+
+class ArchiveLocked(StorageError):
     """Another crawl is writing to this archive."""
 
 
@@ -19,6 +28,14 @@ class ArchiveLocked(RuntimeError):
 def crawl_lock(db: str | Path):
     """An exclusive lock on ``DB.lock`` for the crawl's lifetime; the kernel drops it if we are killed."""
     path = lock_file(db)
+    key = str(path)
+    if _held.get(key):
+        _held[key] += 1
+        try:
+            yield
+        finally:
+            _held[key] -= 1
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         f = open(path, "a+")
@@ -33,4 +50,8 @@ def crawl_lock(db: str | Path):
         f.truncate()
         f.write(f"{os.getpid()}\n")
         f.flush()
-        yield
+        _held[key] = 1
+        try:
+            yield
+        finally:
+            del _held[key]

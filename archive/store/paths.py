@@ -7,6 +7,7 @@ An archive ``DIR/nianbao.db`` keeps its WARC evidence in ``DIR/warc/``, its down
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 
@@ -27,4 +28,5 @@ def files_dir(db: str | Path, configured: str | Path | None = None) -> Path:
 
 
 def lock_file(db: str | Path) -> Path:
-    return Path(f"{db}.lock")
+    """``DB.lock`` beside the archive's real path (a symlink to the archive names the same lock)."""
+    return Path(f"{os.path.realpath(db)}.lock")

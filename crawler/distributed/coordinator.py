@@ -33,7 +33,7 @@ from archive.store.lock import crawl_lock
 from archive.store.paths import files_dir, warc_dir
 from crawler import adapters, registry
 from crawler.ledger import CrawlLedger
-from crawler.runner import crawl_settings
+from crawler.runner import check_inputs, crawl_settings
 from crawler.settings import settings_by_name
 from crawler.spiders.reports import now
 
@@ -323,5 +323,6 @@ class Coordinator:
 
 def run_distributed_crawl(sites: str | Path, db: str | Path, redis_url: str, **options) -> dict:
     """``nianbao crawl --redis``: one crawl on this archive, its frontier in Redis; returns the run row."""
+    check_inputs(sites, db)
     with crawl_lock(db):
         return Coordinator(sites, db, redis_url, **options).run()
