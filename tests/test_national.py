@@ -1,7 +1,11 @@
 """The national registry: every division of the dataset once, valid codes, parents present, readable."""
 
+import os
 from collections import Counter
+from pathlib import Path
+from urllib.parse import urlsplit
 
+import pytest
 from click.testing import CliRunner
 
 from archive.cli import main
@@ -9,6 +13,7 @@ from crawler import adapters, national, registry
 from pipelines.regions import divisions
 
 PLATFORMS = tuple(adapters.ADAPTERS)
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_national_rows_cover_every_division_of_the_dataset():
@@ -32,13 +37,53 @@ def test_national_rows_cover_every_division_of_the_dataset():
     assert by_code["429004"]["parent_adcode"] == "420000"  # 仙桃市: a county-level city under the province
 
 
-def test_websites_only_where_known_and_nothing_verified():
-    rows = national.national_rows()
-    known = national.known_websites()
-    assert {r["adcode"] for r in rows if r["website"]} == set(known)
-    assert all(r["verified"] == "false" for r in rows)
-    assert all(r["status"] == "no_website" and not r["start_urls"] for r in rows if not r["website"])
-    assert all(r["note"].startswith("website from ") for r in rows if r["website"])
+def test_websites_come_from_real_pages_then_fixes_then_the_survey_and_nothing_is_verified():
+    rows = {r["adcode"]: r for r in national.national_rows()}
+    known, fixes, surveyed = national.known_websites(), national.portal_fixes(), national.portals()
+    for code, row in rows.items():
+        if code in known:
+            assert (row["website"], row["website_source"]) == (known[code].website, "real page")
+        elif code in fixes:
+            assert row["website"] == fixes[code].website
+            assert row["status"] == ("unchecked" if fixes[code].website else fixes[code].status)
+        elif code in surveyed and surveyed[code].url:
+            assert (row["website"], row["website_source"]) == (surveyed[code].url, national.SURVEY)
+        else:
+            assert (row["website"], row["status"]) == ("", "no_website")
+    assert all(r["verified"] == "false" for r in rows.values())  # the survey reaching a site is not us
+    assert all(not r["website"] or r["status"] == "unchecked" for r in rows.values())
+    assert all(
+        not r["disclosure_hint"] or urlsplit(r["disclosure_hint"]).hostname == urlsplit(r["website"]).hostname
+        for r in rows.values()
+    )
+    with_site = sum(bool(r["website"]) for r in rows.values())
+    assert with_site >= 3190, with_site  # every division the survey lists, but the rows it has wrong
+
+
+def test_rows_the_survey_has_wrong_are_fixed_or_marked():
+    rows = {r["adcode"]: r for r in national.national_rows()}
+    assert rows["310107"]["website"] == "https://www.shpt.gov.cn/"  # not 舟山's 普陀
+    assert rows["222404"]["website"] == "http://www.hunchun.gov.cn/"  # not the prefecture's
+    assert rows["210782"]["website"] == "http://www.beizhen.gov.cn/"  # not 巴中's
+    for code in ("341702", "420281"):  # the prefecture's portal, and no page of the county's own known
+        assert (rows[code]["website"], rows[code]["status"]) == ("", "website_wrong") and "not fixed" in rows[code][
+            "note"
+        ]
+    for code in ("350527", "460302", "460303"):
+        assert rows[code]["status"] == "publishes_nothing"
+
+
+def test_the_portal_facts_are_those_of_the_survey_file():
+    survey = ROOT.parent / "shared" / "registry" / "portals.csv"
+    if not survey.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{survey} is missing (CI=true)")
+        pytest.skip(f"{survey} is not beside the checkout: cannot compare crawler/data/portals.csv with it")
+    expected = national.to_csv(national.portal_facts(survey), national.PORTAL_COLUMNS)
+    assert national.PORTALS.read_text(encoding="utf-8") == expected, (
+        "crawler/data/portals.csv is stale: `nianbao sites portals ../shared/registry/portals.csv "
+        "-o crawler/data/portals.csv`, then `nianbao sites national -o crawler/data/national.csv`"
+    )
 
 
 def test_committed_csv_is_what_the_command_generates(tmp_path):

