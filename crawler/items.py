@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from pipelines.page import PageRecord
+
+
+def now() -> str:
+    """The time an item's ``at``/``fetched_at`` holds: UTC, ISO 8601, to the second."""
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 @dataclass
@@ -86,3 +92,22 @@ class CrawlError:
     message: str
     at: str
     extra: dict = field(default_factory=dict)
+
+
+@dataclass
+class Discovered:
+    """The crawl found a site's report column (the registry named only its website)."""
+
+    site_id: str
+    column: str
+    via: str  # how: "portal → 信息公开 → 政府信息公开年报", "path /xxgk/ → …"
+    at: str
+
+
+@dataclass
+class Undiscovered:
+    """The crawl looked for a site's report column and found none."""
+
+    site_id: str
+    reason: str
+    at: str

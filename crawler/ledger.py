@@ -23,7 +23,7 @@ from pathlib import Path
 from archive.store import Archive, StorageError
 from archive.store.files import keep_file
 from archive.store.lock import crawl_lock
-from crawler.items import CrawlError, Listed, NotModified, PageRead, Unlisted
+from crawler.items import CrawlError, Discovered, Listed, NotModified, PageRead, Undiscovered, Unlisted
 from pipelines.dedupe import canonical_url
 
 progress = logging.getLogger("nianbao.progress")
@@ -185,6 +185,10 @@ class CrawlLedger:
             count(item.site_id, outcome)
             for kind, message in item.faults:
                 self.record_error(item.site_id, item.url, kind, message, item.fetched_at)
+        elif isinstance(item, Discovered):
+            archive.record_discovery(item.site_id, item.column, item.via, item.at)
+        elif isinstance(item, Undiscovered):
+            archive.record_discovery(item.site_id, None, item.reason, item.at)
         else:
             raise TypeError(f"not an item the archive stores: {type(item).__name__}")
 

@@ -1,12 +1,17 @@
 """The site registry: one CSV row per site, ``site_id,name,adcode,level,platform,start_urls``.
 
 Sites are data: anyone can crawl their own list by writing this file. A bad row is reported
-with its line number and skipped; the other sites are still crawled. A row with no start URL
-(a division of the national registry whose report column is not known yet) is valid but not
+with its line number and skipped; the other sites are still crawled. Optional columns:
+
+- ``website`` (a portal home page) and ``disclosure_hint`` (a page of its 信息公开 tree): a row
+  with a website but no start URL is crawled by finding its report column first (the spider's
+  discovery, ``crawler.spiders.discovery``);
+- ``robots_override``: for a site whose robots.txt we may ignore, the reason (such as the
+  site's written permission); it is kept in the ``sites`` table. Empty: robots.txt is obeyed.
+
+A row with neither start URL nor website (a division whose site is not known) is valid but not
 crawlable: such rows are counted in one message rather than one error each. Further columns
-(``website``, ``status``, … of ``crawler.national``) are allowed and ignored here. An optional
-column ``robots_override`` holds, for a site whose robots.txt we may ignore, the reason (such as
-the site's written permission); it is kept in the ``sites`` table. Empty: robots.txt is obeyed.
+(``status``, ``verified``, … of ``crawler.national``) are allowed and ignored here.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 COLUMNS = ("site_id", "name", "adcode", "level", "platform", "start_urls")
-OPTIONAL_COLUMNS = ("robots_override",)
+OPTIONAL_COLUMNS = ("robots_override", "website", "disclosure_hint")
 LEVELS = ("province", "prefecture", "county", "township", "department")
 _SITE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
@@ -33,6 +38,8 @@ class Site:
     platform: str  # an adapter name, or "auto"
     start_urls: tuple[str, ...]
     robots_override: str | None = None  # why this site's robots.txt is not obeyed; None: it is
+    website: str | None = None  # the portal, where the report column is found when start_urls is empty
+    disclosure_hint: str | None = None  # a page of the site's 信息公开 tree, a second place to start looking
 
     def as_row(self) -> dict:
         return {
@@ -43,11 +50,12 @@ class Site:
             "platform": self.platform,
             "start_urls": " ".join(self.start_urls),
             "robots_override": self.robots_override,
+            "website": self.website,
         }
 
 
 class NoStartUrl(ValueError):
-    """A valid row that names no start URL yet: nothing to crawl for that site."""
+    """A valid row that names neither a start URL nor a website: nothing to crawl for that site."""
 
 
 class RegistryError(ValueError):
@@ -100,8 +108,8 @@ def parse(text: str, platforms: tuple[str, ...], source: str = "registry") -> tu
         sites.append(site)
     if unready:
         errors.append(
-            f"{source}: {len(unready)} row(s) name no start_urls yet and are not crawled (first: "
-            f"{', '.join(unready[:3])}); `nianbao sites discover`/`nianbao sites check` finds report columns"
+            f"{source}: {len(unready)} row(s) name neither start_urls nor a website and are not crawled (first: "
+            f"{', '.join(unready[:3])})"
         )
     return sites, errors
 
@@ -123,13 +131,24 @@ def _site(row: dict, platforms: tuple[str, ...]) -> Site:
     if platform != "auto" and platform not in platforms:
         raise ValueError(f"platform {platform!r} is not auto or one of {', '.join(platforms)}")
     urls = tuple(field("start_urls").split())
-    if not urls:
+    website, hint = field("website") or None, field("disclosure_hint") or None
+    if not urls and not website:
         raise NoStartUrl(site_id)
-    for url in urls:
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError(f"start URL {url!r} is not an http(s) URL")
-    return Site(site_id, field("name") or site_id, adcode, level, platform, urls, field("robots_override") or None)
+    for what, url in [*(("start URL", u) for u in urls), ("website", website), ("disclosure_hint", hint)]:
+        parts = urlsplit(url or "")
+        if url and (parts.scheme not in ("http", "https") or not parts.hostname):
+            raise ValueError(f"{what} {url!r} is not an http(s) URL")
+    return Site(
+        site_id,
+        field("name") or site_id,
+        adcode,
+        level,
+        platform,
+        urls,
+        field("robots_override") or None,
+        website,
+        hint,
+    )
 
 
 def load(path: str | Path, platforms: tuple[str, ...]) -> tuple[list[Site], list[str]]:

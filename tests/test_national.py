@@ -95,10 +95,13 @@ def test_committed_csv_is_what_the_command_generates(tmp_path):
     )
 
 
-def test_registry_reader_takes_the_national_csv_and_skips_rows_without_start_urls_in_one_message():
+def test_registry_reader_takes_the_national_csv_and_skips_rows_without_a_site_in_one_message():
     sites, errors = registry.load(national.NATIONAL_CSV, PLATFORMS)
     rows = national.national_rows()
-    assert [s.site_id for s in sites] == [r["site_id"] for r in rows if r["start_urls"]]
+    assert [s.site_id for s in sites] == [r["site_id"] for r in rows if r["start_urls"] or r["website"]]
     assert len(errors) == 1
-    assert f"{sum(not r['start_urls'] for r in rows)} row(s) name no start_urls yet" in errors[0]
+    assert f"{sum(not (r['start_urls'] or r['website']) for r in rows)} row(s) name neither" in errors[0]
     assert all(s.platform == "auto" for s in sites)
+    by_id = {s.site_id: s for s in sites}
+    assert by_id["cn110101"].website == "https://www.bjdch.gov.cn/" and not by_id["cn110101"].start_urls
+    assert by_id["cn110101"].disclosure_hint == "https://www.bjdch.gov.cn/zwgk/"

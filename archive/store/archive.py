@@ -124,6 +124,23 @@ class Archive:
         with transaction(self.db):
             self.db["sites"].update(site_id, {"detected_platform": platform})
 
+    def record_discovery(self, site_id: str, column: str | None, via: str, at: str) -> None:
+        """What the crawl's discovery found for a site (a column, or ``None``: nothing), kept for the next
+        night. A site that had a column keeps it when one night finds nothing (a portal down)."""
+        with transaction(self.db):
+            if column:
+                self.db.execute(
+                    "update sites set report_column = ?, discovered_via = ?, discovered_at = ?, "
+                    "discovery_status = 'found' where site_id = ?",
+                    [column, via, at, site_id],
+                )
+            else:
+                self.db.execute(
+                    "update sites set discovered_via = ?, discovered_at = ?, discovery_status = 'not_found' "
+                    "where site_id = ? and report_column is null",
+                    [via, at, site_id],
+                )
+
     def start_run(self, sites: int) -> int:
         with transaction(self.db):
             # A run still "running" when a new one starts was killed: the lock guarantees it is not alive.

@@ -21,6 +21,11 @@ TABLES = {
             "detected_platform": str,
             "start_urls": str,
             "robots_override": str,
+            "website": str,
+            "report_column": str,  # found by the crawl's discovery when the registry names no start URL
+            "discovered_via": str,
+            "discovered_at": str,
+            "discovery_status": str,  # found | not_found
         },
         "site_id",
     ),
@@ -231,19 +236,26 @@ INDEXES = {
 }
 VIEWS = {
     # For each reporting body the archive knows and each year since 2008: was a report found?
-    # Publishing is a legal obligation, so a "missing" row is a question for the body.
+    # Publishing is a legal obligation, so a "missing" row is a question for the body. A site of
+    # the registry with no report at all is a body too: "no_column" when the crawl found no report
+    # column on it (we could not look), "missing" when it did and found nothing.
     "coverage": """
 with recursive years(y) as (
   select 2008 union all select y + 1 from years where y < (select coalesce(max(report_year), 2008) from reports)
 ), bodies as (
-  select agency, adcode, max(province) as province, max(city) as city, max(county) as county, max(level) as level
+  select agency, adcode, max(province) as province, max(city) as city, max(county) as county, max(level) as level,
+    null as discovery_status
   from reports where agency is not null group by agency, adcode
+  union all
+  select s.name, s.adcode, null, null, null, s.level, s.discovery_status
+  from sites s where not exists (select 1 from reports r where r.site_id = s.site_id)
 )
 select b.province, b.city, b.county, b.adcode, b.agency, b.level, years.y as report_year,
   (select count(*) from reports r where r.agency = b.agency and r.adcode is b.adcode and r.report_year = years.y)
     as reports,
   case when exists (select 1 from reports r where r.agency = b.agency and r.adcode is b.adcode
-                    and r.report_year = years.y) then 'found' else 'missing' end as status
+                    and r.report_year = years.y) then 'found'
+       when b.discovery_status = 'not_found' then 'no_column' else 'missing' end as status
 from bodies b, years""",
     # Reports whose every known URL now answers 404/410: taken down from the official sites.
     "removed_reports": """
@@ -257,7 +269,7 @@ where v.version > 1 order by v.fetched_at desc""",
     # Per site: when a crawl last read it, and how many crawls in a row since then could not.
     # A crawl "could not read" a site when it stored no page of it and recorded errors.
     "site_health": """
-select s.site_id, s.name, s.platform, s.detected_platform,
+select s.site_id, s.name, s.platform, s.detected_platform, s.report_column, s.discovery_status,
   (select max(r.finished_at) from crawl_run_sites c join crawl_runs r on r.id = c.run_id
    where c.site_id = s.site_id and not (c.pages = 0 and c.errors > 0)) as last_success,
   (select count(*) from crawl_run_sites c where c.site_id = s.site_id and c.pages = 0 and c.errors > 0

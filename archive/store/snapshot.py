@@ -53,3 +53,9 @@ def finished_sites(db_path: str | Path | None) -> set[str]:
         "on r.id = s.run_id where r.status = 'finished'",
     )
     return {r[0] for r in rows}
+
+
+def discovered_columns(db_path: str | Path | None) -> dict[str, str]:
+    """Report columns an earlier crawl found for sites whose registry row names only a website."""
+    rows = _rows(db_path, "select site_id, report_column from sites where report_column is not null")
+    return dict(rows)

@@ -22,8 +22,9 @@ from archive.store.files import kept_file, read_kept
 from archive.store.paths import files_dir
 from crawler import adapters, registry
 from crawler.faults import body_problem, failure_kind
-from crawler.items import ArticlePage, CrawlError, Listed, NotModified, Unlisted
+from crawler.items import ArticlePage, CrawlError, Listed, NotModified, Unlisted, now
 from crawler.settings import MIN_DOWNLOAD_DELAY, user_agent
+from crawler.spiders.discovery import DiscoveryMixin
 from pipelines.dedupe import canonical_url
 from pipelines.encoding import decode
 from pipelines.extract import file_links
@@ -36,11 +37,7 @@ def _header(response, name: str) -> str | None:
     return value.decode("latin-1") if value else None
 
 
-def now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-
-
-class ReportsSpider(scrapy.Spider):
+class ReportsSpider(DiscoveryMixin, scrapy.Spider):
     name = "reports"
 
     def __init__(self, sites: str | None = None, *args, **kwargs):
@@ -55,6 +52,8 @@ class ReportsSpider(scrapy.Spider):
         self.incomplete: set[str] = set()  # sites whose lists were not read to the end this run
         self.requested: set[str] = set()  # canonical URLs of article requests made this run
         self.vanish_checked = False
+        self.discovered: dict[str, str] = {}  # report columns found by earlier crawls, for website-only rows
+        self._init_discovery()
 
     @classmethod
     def update_settings(cls, settings):
@@ -86,6 +85,7 @@ class ReportsSpider(scrapy.Spider):
         spider.progress = settings.getbool("NIANBAO_PROGRESS")
         spider.known = snapshot.known_articles(db, set(spider.sites))
         spider.known_sites = snapshot.finished_sites(db)
+        spider.discovered = snapshot.discovered_columns(db)
         spider.refetch_after = dt.timedelta(days=settings.getfloat("NIANBAO_REFETCH_DAYS"))
         spider.fetch_files = settings.getbool("NIANBAO_ATTACHMENTS")
         spider.max_files = settings.getint("NIANBAO_MAX_ATTACHMENTS")
@@ -102,8 +102,13 @@ class ReportsSpider(scrapy.Spider):
         for site in self.sites.values():
             self.list_pages[site.site_id] = 0
             self.list_requested[site.site_id] = 0
-            for url in site.start_urls:
+            # A row naming only a website: the column an earlier crawl found, or find it now.
+            urls = site.start_urls or tuple(filter(None, [self.discovered.get(site.site_id)]))
+            for url in urls:
                 yield self._list_request(site, url)
+            if not urls:
+                for request in self._discover(site):
+                    yield request
         # Known pages that are due are asked again (conditionally, after the lists), listed or not.
         for url, known in self.known.items():
             if self._due(known):
