@@ -53,6 +53,24 @@ from .output import say
     help="With --redis: prefix of the crawl's keys.",
 )
 @contact_option
+@click.option(
+    "--plan",
+    "show_plan",
+    is_flag=True,
+    help="Print what the crawl would cost (requests, GB, hours, workers for one night) and exit without crawling.",
+)
+@click.option(
+    "--latency",
+    type=click.FloatRange(0.01),
+    default=1.5,
+    show_default=True,
+    help="With --plan: seconds a request to a real site takes (it cannot be measured from here).",
+)
+@click.option(
+    "--figures-from",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="With --plan: the per-site figures of this archive's crawls (default: measured on the samples).",
+)
 def crawl_command(
     sites_path: Path,
     db: Path,
@@ -63,9 +81,37 @@ def crawl_command(
     workers: int,
     redis_prefix: str,
     contact_url: str | None,
+    show_plan: bool,
+    latency: float,
+    figures_from: Path | None,
 ) -> None:
     """Crawl the sites of a registry into an archive (alone, or with workers sharing a Redis frontier)."""
+    if show_plan:
+        _plan(sites_path, max(workers, 1), latency, figures_from)
+        return
     _crawl(sites_path, db, allow_private, verbose, refetch_days, redis_url, workers, redis_prefix, contact_url)
+
+
+def _plan(sites_path: Path, workers: int, latency: float, figures_from: Path | None) -> None:
+    from crawler import adapters, plan, registry
+    from crawler.runner import crawl_settings
+
+    try:
+        sites, _ = registry.load(sites_path, tuple(adapters.ADAPTERS))
+        figures = plan.figures_from_archive(figures_from) if figures_from else plan.SAMPLES
+    except (registry.RegistryError, ValueError) as e:
+        raise click.ClickException(str(e)) from None
+    settings = crawl_settings(sites_path, "")
+    estimate = plan.plan(
+        len(sites),
+        figures,
+        delay_s=settings.getfloat("DOWNLOAD_DELAY"),
+        target_concurrency=settings.getfloat("AUTOTHROTTLE_TARGET_CONCURRENCY"),
+        concurrent_requests=settings.getint("CONCURRENT_REQUESTS"),
+        latency_s=latency,
+        workers=workers,
+    )
+    click.echo(plan.describe(estimate))
 
 
 def _crawl(
