@@ -9,7 +9,11 @@ CPU does (parsing lists, extracting and classifying pages, and serving them), so
 speed-up is bounded by the cores this machine gives us, and the proxy and redis-server share
 them. Prints pages per second, peak RSS and CPU time per process and the speed-up; the CPU
 times show what bound each run (a process near 100% of a core was CPU-bound; one far below
-it waited on its 16 concurrent requests, i.e. on the proxy's latency).
+it waited on its 16 concurrent requests, i.e. on the proxy's latency). Beside the speed-up it
+prints the requests of each crawl (robots.txt among them, from the WARC evidence: the workers
+share each host's robots.txt, so N workers ask no more than one process) and compares the two
+archives by content: the reports' content hashes, the pages (URL, content hash) and the
+sightings (URL, report, site), not only their counts.
     python benchmarks/scale_crawl.py [--scale 1000:10] [--workers 3]
 """
 
@@ -46,6 +50,56 @@ def _run_stats(db: Path) -> tuple[int, int, int]:
     )
 
 
+def _contents(db: Path) -> dict[str, set]:
+    """What the archive holds, by content: ids and times aside, so two archives compare as sets."""
+    conn = sqlite3.connect(db)
+    try:
+        return {
+            "reports": set(conn.execute("select content_hash from reports")),
+            "pages": set(conn.execute("select url, content_hash from pages")),
+            "sightings": set(
+                conn.execute(
+                    "select s.url, r.content_hash, s.site_id from sightings s join reports r on r.id = s.report_id"
+                )
+            ),
+        }
+    finally:
+        conn.close()
+
+
+def _robots_answers(warc_dir: Path) -> tuple[int, int]:
+    """robots.txt answers in the crawl's WARC files (a body written before is a revisit record), and
+    the hosts they came from."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    answers, hosts = 0, set()
+    for path in sorted(warc_dir.glob("*.warc.gz")):
+        with open(path, "rb") as f:
+            for record in ArchiveIterator(f):
+                url = record.rec_headers.get_header("WARC-Target-URI") or ""
+                if record.rec_type in ("response", "revisit") and url.endswith("/robots.txt"):
+                    answers += 1
+                    hosts.add(url.split("/")[2])
+    return answers, len(hosts)
+
+
+def _evidence(db: Path) -> dict:
+    return {"contents": _contents(db), "robots": _robots_answers(db.parent / "warc")}
+
+
+def compare(one: dict[str, set], many: dict[str, set]) -> tuple[bool, str]:
+    """Whether two archives hold the same content, and a line saying so table by table."""
+    parts = []
+    for name in one:
+        only_one, only_many = len(one[name] - many[name]), len(many[name] - one[name])
+        parts.append(
+            f"{name} {len(one[name])} = {len(many[name])}"
+            if not (only_one or only_many)
+            else f"{name} DIFFER ({only_one} only in 1 process, {only_many} only distributed)"
+        )
+    return one == many, ", ".join(parts)
+
+
 def single(env: dict, registry: Path, db: Path) -> dict:
     started = time.perf_counter()
     proc = subprocess.Popen(
@@ -57,7 +111,7 @@ def single(env: dict, registry: Path, db: Path) -> dict:
     code, rss = _wait(proc)
     elapsed = time.perf_counter() - started
     assert code == 0, f"single-process crawl exited {code}"
-    return {"elapsed": elapsed, "rss": {"crawl": rss}, "run": _run_stats(db)}
+    return {"elapsed": elapsed, "rss": {"crawl": rss}, "run": _run_stats(db), **_evidence(db)}
 
 
 def distributed(env: dict, registry: Path, db: Path, workers: int) -> dict:
@@ -85,7 +139,7 @@ def distributed(env: dict, registry: Path, db: Path, workers: int) -> dict:
         code, rss["coordinator"] = _wait(coordinator)
         elapsed = time.perf_counter() - started
         assert code == 0, f"coordinator exited {code}"
-    return {"elapsed": elapsed, "rss": rss, "run": _run_stats(db)}
+    return {"elapsed": elapsed, "rss": rss, "run": _run_stats(db), **_evidence(db)}
 
 
 def main() -> None:
@@ -128,19 +182,22 @@ def main() -> None:
     print(f"scale {args.scale}, {os.cpu_count()} CPUs, default politeness (2 per site, 0.25 s delay, AutoThrottle)")
     for mode, r in results.items():
         requests, pages, reports = r["run"]
+        robots, hosts = r["robots"]
         label = "1 process" if mode == "single" else f"{args.workers} workers + coordinator"
         print(
-            f"{label}: {pages} pages ({reports} report sightings), {requests} requests in {r['elapsed']:.1f}s = "
+            f"{label}: {pages} pages ({reports} report sightings), {requests} requests "
+            f"({robots} robots.txt of {hosts} hosts) in {r['elapsed']:.1f}s = "
             f"{pages / r['elapsed']:.1f} pages/s; peak RSS "
             + ", ".join(f"{name} {kb / 1024:.0f} MB" for name, (kb, _) in r["rss"].items())
             + "; CPU "
             + ", ".join(f"{name} {cpu:.0f}s" for name, (_, cpu) in r["rss"].items())
         )
     one, many = results["single"], results["distributed"]
-    same = one["run"][1:] == many["run"][1:]
+    same, tables = compare(one["contents"], many["contents"])
     print(
-        f"speed-up {one['elapsed'] / many['elapsed']:.2f}x with {args.workers} workers "
-        f"(pages and reports {'the same' if same else 'DIFFER'} in both archives)"
+        f"speed-up {one['elapsed'] / many['elapsed']:.2f}x with {args.workers} workers; "
+        f"requests {one['run'][0]} (1 process) vs {many['run'][0]} ({args.workers} workers); "
+        f"archives {'the same' if same else 'DIFFER'} by content: {tables}"
     )
 
 

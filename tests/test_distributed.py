@@ -12,6 +12,7 @@ import threading
 import time
 from collections import Counter
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -29,9 +30,27 @@ def _env(proxy: str) -> dict:
     return env
 
 
-def _single(proxy: str, registry: Path, db: Path) -> None:
+def _crawl_command(registry: Path, db: Path, redis: str | None = None, settings: dict | None = None) -> list[str]:
+    """``nianbao crawl``, or with Scrapy ``settings`` (it has no option for them) the same call from Python."""
+    if not settings:
+        return [NIANBAO, "crawl", "--sites", str(registry), "--db", str(db), *(["--redis", redis] if redis else [])]
+    call = (
+        f"run_distributed_crawl({str(registry)!r}, {str(db)!r}, {redis!r}, overrides={settings!r}, progress=False)"
+        if redis
+        else f"run_crawl({str(registry)!r}, {str(db)!r}, progress=False, overrides={settings!r})"
+    )
+    code = (
+        "from crawler.distributed.coordinator import run_distributed_crawl\n"
+        "from crawler.runner import run_crawl\n"
+        f"run = {call}\n"
+        "assert run['status'] == 'finished', run\n"
+    )
+    return [sys.executable, "-c", code]
+
+
+def _single(proxy: str, registry: Path, db: Path, settings: dict | None = None) -> None:
     subprocess.run(
-        [NIANBAO, "crawl", "--sites", str(registry), "--db", str(db)],
+        _crawl_command(registry, db, settings=settings),
         env=_env(proxy),
         cwd=ROOT,
         check=True,
@@ -40,11 +59,13 @@ def _single(proxy: str, registry: Path, db: Path) -> None:
     )
 
 
-def _distributed(proxy: str, registry: Path, db: Path, redis: str, workers: int = 3) -> list[str]:
+def _distributed(
+    proxy: str, registry: Path, db: Path, redis: str, workers: int = 3, settings: dict | None = None
+) -> list[str]:
     """The coordinator and ``workers`` worker processes, as on separate machines; their stderr."""
     env = _env(proxy)
     coordinator = subprocess.Popen(
-        [NIANBAO, "crawl", "--sites", str(registry), "--db", str(db), "--redis", redis],
+        _crawl_command(registry, db, redis, settings),
         env=env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
@@ -70,9 +91,19 @@ def _distributed(proxy: str, registry: Path, db: Path, redis: str, workers: int 
     return outputs
 
 
+def _busy_workers(logs: list[str]) -> int:
+    """How many workers made requests, from their closing lines ("worker done in 9s: 29 requests, …")."""
+    return sum(
+        1
+        for err in logs[1:]
+        for line in err.splitlines()
+        if line.startswith("worker done") and not line.split(": ", 1)[1].startswith("0 requests")
+    )
+
+
 def _fetched(warc_dir: Path) -> Counter:
-    """URLs answered during the crawl, from the WARC evidence of every process (robots.txt aside:
-    each worker reads a host's robots.txt for itself)."""
+    """URLs answered during the crawl, from the WARC evidence of every process (robots.txt included:
+    the workers share it, ``crawler.distributed.robots``)."""
     from warcio.archiveiterator import ArchiveIterator
 
     urls = Counter()
@@ -80,9 +111,7 @@ def _fetched(warc_dir: Path) -> Counter:
         with open(path, "rb") as f:
             for record in ArchiveIterator(f):
                 if record.rec_type in ("response", "revisit"):
-                    url = record.rec_headers.get_header("WARC-Target-URI")
-                    if not url.endswith("/robots.txt"):
-                        urls[url] += 1
+                    urls[record.rec_headers.get_header("WARC-Target-URI")] += 1
     return urls
 
 
@@ -144,15 +173,27 @@ def _snapshot(db: Path) -> dict:
 
 
 @pytest.fixture(scope="module")
-def day1(tmp_path_factory, web1, proxy1, redis_url):
+def asked1() -> dict[str, Counter]:
+    """The URLs each day-1 crawl of ``day1`` asked the web for ("single", "dist"), counted as they arrived."""
+    return {}
+
+
+@pytest.fixture(scope="module")
+def day1(tmp_path_factory, web1, redis_url, asked1):
     base = tmp_path_factory.mktemp("distributed")
     registry = base / "sites.csv"
     registry.write_text(samples.registry_csv(web1.world), encoding="utf-8")
     single, dist = base / "single" / "nianbao.db", base / "dist" / "nianbao.db"
     single.parent.mkdir()
     dist.parent.mkdir()
-    _single(proxy1, registry, single)
-    logs = _distributed(proxy1, registry, dist, redis_url)
+    for crawl in ("single", "dist"):
+        logged = LoggedWeb(web1)
+        with SampleServer(logged) as server:
+            if crawl == "single":
+                _single(server.proxy_url, registry, single)
+            else:
+                logs = _distributed(server.proxy_url, registry, dist, redis_url)
+        asked1[crawl] = Counter(logged.urls)
     return registry, single, dist, logs
 
 
@@ -178,6 +219,22 @@ def test_three_workers_give_the_archive_of_one_process(day1):
     one, three = _snapshot(single), _snapshot(dist)
     for table in one:
         assert three[table] == one[table], table
+
+
+def test_three_workers_ask_the_web_what_one_process_asks(day1, asked1, redis_url):
+    """Issue 18: each worker read every host's robots.txt (3 workers, 150 sites: 419 robots.txt
+    requests where one process made 150; nothing else differed). Shared through Redis, every URL is
+    asked exactly as often as by one process, robots.txt once per host, and the runs count alike."""
+    import redis
+
+    _, single, dist, _ = day1
+    one, three = asked1["single"], asked1["dist"]
+    robots = {url: n for url, n in three.items() if url.endswith("/robots.txt")}
+    assert len(robots) == len({urlsplit(url).hostname for url in one}) and set(robots.values()) == {1}, robots
+    assert three == one, {url: (one[url], three[url]) for url in one.keys() | three.keys() if one[url] != three[url]}
+    requests = "select requests from crawl_runs order by id desc limit 1"
+    assert sqlite3.connect(dist).execute(requests).fetchone() == sqlite3.connect(single).execute(requests).fetchone()
+    assert not list(redis.Redis.from_url(redis_url).scan_iter(match="nianbao:*"))  # the coordinator removed them
 
 
 def test_next_night_distributed_equals_single_process(day1, web2, redis_url, tmp_path):
@@ -253,12 +310,13 @@ class LoggedWeb:
     """The sample web, noting when each request arrives and for which host."""
 
     def __init__(self, web):
-        self.web, self.arrivals = web, []
+        self.web, self.arrivals, self.urls = web, [], []
 
     def respond(self, method, url, *args, **kwargs):
         from urllib.parse import urlsplit
 
         self.arrivals.append((time.monotonic(), urlsplit(url).hostname))
+        self.urls.append(url)
         return self.web.respond(method, url, *args, **kwargs)
 
     def __getattr__(self, name):
@@ -355,3 +413,178 @@ def test_a_retry_after_holds_the_sites_pace_slot_for_every_worker(redis_url):
 def _most_within(times: list[float], seconds: float) -> int:
     times = sorted(times)
     return max(sum(1 for t in times[i:] if t - start < seconds) for i, start in enumerate(times))
+
+
+# robots.txt answers other than a plain 200, per host of a 5-site web: (status, body), or None for no
+# answer within the download timeout. Scrapy parses whatever body came (an HTML 404 or 500 page allows
+# all; a 5xx is retried first), and no answer at all (retried too) allows all.
+ROBOTS_ANSWERS = {
+    "s0002.scale.gov.test": (404, b"<html><body><h1>404 Not Found</h1></body></html>"),
+    "s0003.scale.gov.test": (500, b"<html><body><h1>500 Internal Server Error</h1></body></html>"),
+    "s0004.scale.gov.test": None,
+    "s0005.scale.gov.test": (200, b"User-agent: *\nDisallow: /\n"),
+}
+QUICK = {  # no pauses but the hosts' turns, and the wait for s0004's robots.txt
+    "CONCURRENT_REQUESTS": 2,  # a worker takes no more than two requests: the three share the work
+    "DOWNLOAD_DELAY": 0,
+    "DOWNLOAD_TIMEOUT": 2.5,
+    "AUTOTHROTTLE_ENABLED": False,
+    "NIANBAO_RETRY_BACKOFF": 0.2,
+    "RETRY_TIMES": 1,
+    "NIANBAO_BLOCKED_LIMIT": 3,
+}
+
+
+class RobotsAnswers(LoggedWeb):
+    """The sample web, with the robots.txt answers of ``ROBOTS_ANSWERS``."""
+
+    def respond(self, method, url, *args, **kwargs):
+        from crawler.samples.web import Response
+
+        host = urlsplit(url).hostname
+        if urlsplit(url).path != "/robots.txt" or host not in ROBOTS_ANSWERS:
+            return super().respond(method, url, *args, **kwargs)
+        if ROBOTS_ANSWERS[host] is None:
+            time.sleep(QUICK["DOWNLOAD_TIMEOUT"] + 1)
+            raise ConnectionResetError("robots.txt: no answer")
+        status, body = ROBOTS_ANSWERS[host]
+        return Response(
+            status, [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(body)))], body
+        )
+
+
+def test_three_workers_obey_robots_txt_as_one_process_whatever_it_answers(tmp_path, redis_url):
+    """Whatever a host's robots.txt answers (404, 500, no answer, Disallow: /), three workers ask it
+    as often as one process (once, or once per retry) and obey it alike: the same URLs asked, the
+    same archive."""
+    from support.hostile import HostileServer
+
+    web = RobotsAnswers(samples.sample_web(scale=samples.parse_scale("5:3")))
+    registry = tmp_path / "sites.csv"
+    registry.write_text(samples.registry_csv(web.world), encoding="utf-8")
+    asked, snapshots = {}, {}
+    for crawl in ("single", "dist"):
+        db = tmp_path / crawl / "nianbao.db"
+        db.parent.mkdir()
+        with HostileServer(web) as server:
+            if crawl == "single":
+                _single(server.proxy_url, registry, db, QUICK)
+            else:
+                logs = _distributed(server.proxy_url, registry, db, redis_url, settings=QUICK)
+        asked[crawl] = Counter(url for url, _ in server.hits)
+        snapshots[crawl] = _snapshot(db)
+    one, three = asked["single"], asked["dist"]
+    assert _busy_workers(logs) >= 2, logs  # the workers shared the hosts
+    robots = {host: (one[f"http://{host}/robots.txt"], three[f"http://{host}/robots.txt"]) for host in ROBOTS_ANSWERS}
+    # The 500 and the silence are retried (RETRY_TIMES): by one worker, as often as by one process.
+    assert robots == {
+        **dict.fromkeys(ROBOTS_ANSWERS, (1, 1)),
+        "s0003.scale.gov.test": (2, 2),
+        "s0004.scale.gov.test": (2, 2),
+    }
+    assert three == one
+    archived = {site for site, *_ in snapshots["dist"]["pages"].values()}
+    assert archived == {"s0001", "s0002", "s0003", "s0004"}  # s0005 disallows all; the others allow
+    assert ("robots", "s0005", samples.start_url(web.world.sites[4])) in snapshots["dist"]["errors"]
+    for table in snapshots["single"]:
+        assert snapshots["dist"][table] == snapshots["single"][table], table
+
+
+def test_three_workers_give_up_a_challenging_site_as_one_process(tmp_path, redis_url):
+    """A site answering anti-bot challenges is given up after NIANBAO_BLOCKED_LIMIT of them, counted
+    across the workers (``SharedAntiBotGuard``): no article of its second list page, asked a second
+    after the first, is sent, as in one process (``test_fault_matrix``). Each worker counting its own,
+    8 to 10 of the 10 articles were asked (5 runs of 5)."""
+    from support import hostile
+    from support.hostile import HostileServer
+
+    registry = tmp_path / "sites.csv"
+    registry.write_text(
+        f"site_id,name,adcode,level,platform,start_urls\nguarded,示例防护站点（敌意）,,county,generic,{hostile.GUARDED_LIST}\n",
+        encoding="utf-8",
+    )
+    # A host's turn every 0.3 s across the workers: its requests wait for it in the worker that took
+    # them, so each worker takes a share, and sees only its share of the challenges.
+    paced = {**QUICK, "NIANBAO_HOST_INTERVAL": 0.3}
+    for attempt in range(3):  # a worker that opened late may find the site done: then it shows nothing
+        db = tmp_path / str(attempt) / "nianbao.db"
+        db.parent.mkdir()
+        with HostileServer(samples.sample_web(scale=samples.parse_scale("1:1"))) as server:
+            logs = _distributed(server.proxy_url, registry, db, redis_url, settings=paced)
+        if _busy_workers(logs) >= 2:
+            break
+    assert _busy_workers(logs) >= 2, logs  # the workers shared the site's requests
+    articles = [url for url, _ in server.hits if "/art/" in url]
+    numbers = {int(url.rsplit("/", 1)[1].split(".")[0]) for url in articles}
+    assert len(numbers) == len(articles) >= QUICK["NIANBAO_BLOCKED_LIMIT"], articles
+    assert max(numbers) <= hostile.GUARDED_ARTICLES, articles
+    errors = sqlite3.connect(db).execute("select kind, url from crawl_errors").fetchall()
+    assert {kind for kind, _ in errors} == {"blocked"} and set(articles) <= {url for _, url in errors}, errors
+
+
+def test_one_worker_fetches_a_hosts_robots_txt_and_a_dead_ones_lease_runs_out(redis_url):
+    """``SharedRobots`` on a real Redis: of three workers asking at once, one fetches and the others get
+    its answer (a body, or None for no answer); a live holder keeps its lease past LEASE_MS while its
+    fetch lasts; a holder killed mid-fetch (its lock left behind) is replaced once its lease ends."""
+    import asyncio
+
+    import redis
+
+    from crawler.distributed.robots import SharedRobots
+    from crawler.distributed.shared import Keys
+
+    server = redis.Redis.from_url(redis_url)
+    keys = Keys("robots", "t1")
+    fetched: list[tuple[str, str]] = []
+
+    def fetcher(worker: str, host: str, body: bytes | None, seconds: float):
+        async def fetch():
+            fetched.append((worker, host))
+            await asyncio.sleep(seconds)
+            return body
+
+        return fetch
+
+    async def at_once(host: str, body: bytes | None, seconds: float, lease_ms: int = SharedRobots.LEASE_MS):
+        workers = [SharedRobots(server, keys, f"w{i}") for i in range(3)]
+        for w in workers:
+            w.LEASE_MS, w.RENEW_S = lease_ms, lease_ms / 4000
+        return await asyncio.gather(*(w.answer(host, fetcher(w.holder, host, body, seconds)) for w in workers))
+
+    rules = b"User-agent: *\nDisallow: /private/\n"
+    answers = asyncio.run(at_once("a.test", rules, 0.3))
+    assert [body for body, _ in answers] == [rules] * 3 and sorted(mine for _, mine in answers) == [False, False, True]
+    assert [body for body, _ in asyncio.run(at_once("b.test", None, 0.1))] == [None] * 3
+    again = asyncio.run(at_once("b.test", b"never fetched", 0))  # "no answer" is kept as such
+    assert again == [(None, False)] * 3
+    # The fetch outlasts five leases of 200 ms: renewed, the lease holds, and nobody fetches beside it.
+    assert [body for body, _ in asyncio.run(at_once("c.test", b"", 1.0, lease_ms=200))] == [b""] * 3
+    assert [host for _, host in fetched] == ["a.test", "b.test", "c.test"], fetched
+    server.set(keys.robots_lock("d.test"), "killed", px=500)
+    started = time.monotonic()
+    body, mine = asyncio.run(SharedRobots(server, keys, "w9").answer("d.test", fetcher("w9", "d.test", rules, 0)))
+    assert mine and body == rules and 0.4 < time.monotonic() - started < 3
+    assert not list(server.scan_iter(match=f"{keys.ns}:robots_lock:*"))  # every holder let go
+
+
+def test_three_workers_find_report_columns_from_portals_as_one_process_does(tmp_path, web1, proxy1, redis_url):
+    """A registry of portals only: the workers share each site's search (``SharedDiscovery``), so
+    every column is found once, every report archived, and the next night starts from the columns."""
+    lines = ["site_id,name,adcode,level,platform,start_urls,website"]
+    lines += [
+        f"{s['site_id']},{s['name']},{s['adcode']},{s['level']},auto,,http://{s['host']}/"
+        for s in samples.site_rows(web1.world)
+    ]
+    registry = tmp_path / "sites.csv"
+    registry.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    single, dist = tmp_path / "single" / "nianbao.db", tmp_path / "dist" / "nianbao.db"
+    single.parent.mkdir()
+    dist.parent.mkdir()
+    _single(proxy1, registry, single)
+    _distributed(proxy1, registry, dist, redis_url)
+    query = "select site_id, report_column, discovery_status from sites order by site_id"
+    found = sqlite3.connect(dist).execute(query).fetchall()
+    assert found == sqlite3.connect(single).execute(query).fetchall()
+    assert all(status == "found" for _, _, status in found) and len(found) == len(lines) - 1
+    reports = "select content_hash from reports order by content_hash"
+    assert sqlite3.connect(dist).execute(reports).fetchall() == sqlite3.connect(single).execute(reports).fetchall()

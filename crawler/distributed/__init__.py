@@ -41,7 +41,11 @@ Design:
   ``NIANBAO_HOST_INTERVAL`` seconds, default ``DOWNLOAD_DELAY``) is free, so N workers ask a
   site no more often than one process would, and at most ``NIANBAO_HOST_CONCURRENCY`` (default
   ``CONCURRENT_REQUESTS_PER_DOMAIN``) of them are in flight at once across the workers (a sorted
-  set of leases per host). ``PacedDownloadHandler`` does it.
+  set of leases per host). ``PacedDownloadHandler`` does it. What one process asks once per
+  host is asked once by all: robots.txt (``robots.SharedRobotsTxtMiddleware``, one worker fetches
+  it, all parse it) and the count of anti-bot challenges (``worker.SharedAntiBotGuard``); a
+  site's search for its report column is one search whichever worker answers its requests
+  (``discovery.SharedDiscovery``).
 * **Liveness.** Each worker refreshes a key with a short expiry saying busy or idle; a worker
   whose coordinator has been gone for ``NIANBAO_REDIS_ORPHAN_S`` seconds gives up. A worker
   killed mid-crawl loses the requests it had popped (scrapy-redis pops without an ack);

@@ -130,6 +130,7 @@ class Coordinator:
                 "registry": self.sites_path.read_text(encoding="utf-8"),
                 "known": json.dumps(snapshot.known_articles(self.db, site_ids)),
                 "known_sites": json.dumps(sorted(snapshot.finished_sites(self.db))),
+                "discovered": json.dumps(snapshot.discovered_columns(self.db)),
                 "known_files": json.dumps(
                     snapshot.known_files(self.db)
                 ),  # asked for conditionally by workers that see files/

@@ -48,6 +48,8 @@ class Keys:
             "requested",
             "platforms",
             "list_requests",
+            "robots",
+            "challenges",
         ):
             setattr(self, name, f"{ns}:{name}")
 
@@ -61,6 +63,10 @@ class Keys:
 
     def worker(self, worker_id: str) -> str:
         return f"{self.ns}:worker:{worker_id}"
+
+    def robots_lock(self, netloc: str) -> str:
+        """Held by the worker fetching this host's robots.txt (``crawler.distributed.robots``)."""
+        return f"{self.ns}:robots_lock:{netloc}"
 
 
 def keys_from_settings(settings) -> Keys:

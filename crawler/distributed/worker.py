@@ -25,12 +25,14 @@ from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
 from archive.store import paths
+from crawler.faults import BLOCKED_STATUSES, AntiBotGuard
 from crawler.ledger import SiteCounts
 from crawler.retry import asked_wait
 from crawler.runner import crawl_settings
 from crawler.settings import settings_by_name
 from crawler.spiders.reports import ReportsSpider
 
+from .discovery import SharedDiscovery
 from .shared import (
     Keys,
     RedisCounts,
@@ -77,7 +79,7 @@ class SharedScheduler(Scheduler):
         return request
 
 
-class DistributedReportsSpider(ReportsSpider):
+class DistributedReportsSpider(SharedDiscovery, ReportsSpider):
     """``ReportsSpider`` whose per-run state is shared through Redis (see the module docstring)."""
 
     name = "reports_redis"
@@ -94,6 +96,7 @@ class DistributedReportsSpider(ReportsSpider):
         config = spider.redis.hgetall(keys.config)
         spider.known = json.loads(config[b"known"])
         spider.known_sites = set(json.loads(config[b"known_sites"]))
+        spider.discovered = json.loads(config.get(b"discovered", b"{}"))  # report columns found on earlier nights
         # Files are asked for conditionally only where a 304 can be answered: a worker that sees the
         # archive's files/ (NIANBAO_FILES_DIR, `nianbao worker --files-dir`); others fetch them whole.
         spider.known_files = json.loads(config.get(b"known_files", b"{}")) if settings.get("NIANBAO_FILES_DIR") else {}
@@ -225,6 +228,31 @@ def hold_for_retry_after(server: redis.Redis, pace_key: str, response, max_retry
         server.set(pace_key, holder or "retry-after", px=int(asked * 1000))
 
 
+class SharedAntiBotGuard(AntiBotGuard):
+    """``AntiBotGuard`` counting a site's challenges in Redis (``…:challenges``) for all the workers: each
+    counting its own, three workers let a site answer up to three times NIANBAO_BLOCKED_LIMIT challenges
+    (measured in 5 crawls: 8 to 10 of a guarded site's 10 articles asked, where one process asks at most
+    the 5 of its first list page)."""
+
+    def __init__(self, limit: int, server: redis.Redis, key: str):
+        super().__init__(limit)
+        self.challenges = RedisCounts(server, key)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        settings = crawler.settings
+        return cls(
+            settings.getint("NIANBAO_BLOCKED_LIMIT"),
+            connect(settings.get("REDIS_URL")),
+            keys_from_settings(settings).challenges,
+        )
+
+    def process_response(self, request, response, spider=None):
+        if response.status in BLOCKED_STATUSES and request.meta.get("site_id"):
+            self.challenges.incr(request.meta["site_id"])
+        return response
+
+
 class RedisItemSink:
     """The last item pipeline of a worker: each processed item to the coordinator's queue."""
 
@@ -301,6 +329,17 @@ def _peak_rss_kb() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
+def _replaced(settings, name: str, replacements: dict[str, str]) -> dict:
+    """A component dict setting (``DOWNLOADER_MIDDLEWARES``) with each component swapped for ours at its
+    own priority, read from the project's setting or Scrapy's base."""
+    components = dict(settings.getdict(name))
+    base = settings.getdict(f"{name}_BASE")
+    for old, new in replacements.items():
+        priority = components.get(old, base.get(old))
+        components.update({old: None, new: priority})
+    return components
+
+
 def run_worker(
     redis_url: str,
     prefix: str = settings_by_name["NIANBAO_REDIS_PREFIX"].default,
@@ -341,6 +380,14 @@ def run_worker(
         pipelines.update({"crawler.pipelines.StoragePipeline": None, "crawler.distributed.worker.RedisItemSink": 900})
         extensions = dict(settings.getdict("EXTENSIONS"))
         extensions["crawler.distributed.worker.WorkerPresence"] = 600
+        middlewares = _replaced(
+            settings,
+            "DOWNLOADER_MIDDLEWARES",
+            {
+                "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": "crawler.distributed.robots.SharedRobotsTxtMiddleware",
+                "crawler.faults.AntiBotGuard": "crawler.distributed.worker.SharedAntiBotGuard",
+            },
+        )  # one robots.txt request per host, and one count of a site's challenges, for all workers
         handlers = {
             **settings.getdict("DOWNLOAD_HANDLERS"),
             "http": "crawler.distributed.worker.PacedDownloadHandler",
@@ -362,6 +409,7 @@ def run_worker(
                 "SCHEDULER_DUPEFILTER_KEY": keys.dupefilter,
                 "ITEM_PIPELINES": pipelines,
                 "EXTENSIONS": extensions,
+                "DOWNLOADER_MIDDLEWARES": middlewares,
                 "DOWNLOAD_HANDLERS": handlers,
             },
             priority="cmdline",
