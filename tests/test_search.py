@@ -6,6 +6,7 @@ import asyncio
 import csv
 import io
 import random
+from urllib.parse import quote
 
 import pytest
 
@@ -43,9 +44,10 @@ def archive(sample_archive):
 
 
 def _scan(archive, query):
-    found = set()
+    """The reports holding every term, read one by one (a query of no terms finds nothing)."""
+    found, wanted = set(), search.terms(query)
     for row in archive.db.execute("select id, title, text from reports"):
-        if all(t in (row[1] or "") or t in (row[2] or "") for t in search.terms(query)):
+        if wanted and all(t in (row[1] or "") or t in (row[2] or "") for t in wanted):
             found.add(row[0])
     return found
 
@@ -144,10 +146,106 @@ def test_canned_search_scans_when_the_index_cannot_narrow(archive):
 
 
 def test_queries_without_terms_find_nothing(archive):
-    for query in ('"', '""', "   "):
+    for query in ('"', '""', "   ", "'", "\u3000", "\u200b"):
         where, params = search.where_clause(query)
         assert archive.db.execute(f"select count(*) from reports where {where}", params).fetchone()[0] == 0
     assert search.terms("政府\\信息") == ["政府\\信息"]
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("政府 信息", ["政府", "信息"]),
+        ("政府\u3000信息", ["政府", "信息"]),  # the full-width space of a Chinese keyboard
+        ("政府\xa0信息", ["政府", "信息"]),  # a non-breaking space from a pasted page
+        ("政府\u200b信息", ["政府", "信息"]),  # an invisible zero-width space
+        ("\t政府\n 信息  ", ["政府", "信息"]),
+        ('喀什 "不予 公开"', ["喀什", "不予 公开"]),
+        ("“不予\u3000 公开”", ["不予 公开"]),  # Chinese quotes; a phrase's spaces as the texts hold them: one
+        ("＂行政复议＂", ["行政复议"]),
+        ("'政府", ["政府"]),  # an apostrophe is never part of a term
+        ("政府'信息", ["政府", "信息"]),
+        ("xi'an", ["xi", "an"]),
+        ('"政府', ["政府"]),  # an unmatched quote opens nothing
+        ('"不予 公开" "政府', ["不予 公开", "政府"]),
+        ('ab"c d"e', ["abc de"]),  # as a shell reads it
+        ("政府 政府 信息", ["政府", "信息"]),  # each term once
+        ('"', []),
+        ("' ' ‘’", []),
+        ("", []),
+    ],
+)
+def test_terms_are_read_as_typed(query, expected):
+    assert search.terms(query) == expected
+
+
+def test_a_query_is_bounded():
+    longest = "政" * search.MAX_QUERY
+    assert search.terms(f"  {longest}\u3000") == [longest]  # white space around it does not count
+    with pytest.raises(search.QueryTooLong):
+        search.terms(longest + "政")
+    with pytest.raises(search.QueryTooLong):
+        search.where_clause("政府 " * search.MAX_QUERY)
+
+
+AWKWARD = [
+    "",
+    " ",
+    "\u3000",
+    '"',
+    '""',
+    "'",
+    "'政府",
+    "政府'",
+    '"政府',
+    '政府"',
+    "“政府",
+    "政府\u3000信息",
+    "政府\xa0信息",
+    "政府\u200b信息",
+    "\u3000政府\u3000",
+    '"政府 信息"',
+    "“信息公开”",
+    "＂行政复议＂",
+    "'行政 复议'",
+    "ICP",
+    "2019年",
+    "年",
+    '行政复议 "不予 公开"',
+    "政府\t信息",
+    "\\",
+    "%",
+    "_",
+    "政府 OR 信息",
+    "NEAR(政府 信息)",
+    "政府*",
+    "-政府",
+    "政府:信息",
+    "'; drop table reports; --",
+]
+
+
+def test_table_search_and_canned_search_agree_on_awkward_input(archive):
+    """``_search`` on the reports table and the canned ``search`` query find the same reports for every
+    input, and what a full-width space, an apostrophe or a stray quote separates finds what a space does."""
+    found = {}
+    for query in AWKWARD:
+        q = quote(query, safe="")
+        table = _get(archive, f"/nianbao/reports.json?_search={q}&_shape=array&_size=max&_col=id")
+        canned = _get(archive, f"/nianbao/search.json?q={q}&_shape=array&_size=max")
+        assert table.status_code == canned.status_code == 200, (query, table.text[:200], canned.text[:200])
+        ids = {r["id"] for r in table.json()}
+        assert ids == {r["id"] for r in canned.json()}, query
+        assert ids == (_all(archive) if not query.strip() else _scan(archive, query)), query
+        found[query] = ids
+    assert found["政府\u3000信息"] == found["政府\xa0信息"] == found["政府\u200b信息"] == _scan(archive, "政府 信息")
+    assert found["'政府"] == found["政府'"] == found['"政府'] == found["“政府"] == _scan(archive, "政府") != set()
+    assert found['"'] == found['""'] == found["'"] == set()
+    assert found[""] == found[" "] == found["\u3000"] == _all(archive)  # a blank search is no search
+
+
+def _all(archive):
+    return {r[0] for r in archive.db.execute("select id from reports")}
 
 
 def test_charts_and_coverage_pages(archive):

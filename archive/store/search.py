@@ -17,12 +17,18 @@ user_version``) tells an archive indexed before this, which ``archive.store.sche
 The index is the FTS5 table ``report_search`` (rowid = ``reports.id``), deliberately *not*
 named ``reports_fts`` so Datasette does not auto-detect it and escape ``_search`` as one
 phrase; the ``archive.serve.plugin`` hooks turn ``_search`` into this query instead.
+
+A query is read as typed (``terms``), in one pass: white space of any kind (the full-width
+space of a Chinese keyboard, a non-breaking space from a pasted page) separates terms; a pair
+of double quotes (``"``, ``“ ”``, ``＂``) keeps a phrase whole; apostrophes, invisible
+zero-width characters and an unmatched quote separate words like a space and are never part
+of a term. A query is at most ``MAX_QUERY`` characters (``QueryTooLong`` otherwise), so every
+function here does bounded work on it.
 """
 
 from __future__ import annotations
 
 import re
-import shlex
 
 import sqlite_utils
 
@@ -32,6 +38,18 @@ BOUNDARY = "\ue000"  # a private-use character: in no text, no query
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _SEGMENT = re.compile(rf"[{_HAN}]+|[0-9A-Za-z]+")
 _HAN_RUN = re.compile(rf"[{_HAN}]{{2,}}")
+# A search query, in characters: terms a reader types, a title or a sentence pasted to find its
+# report (a few dozen to ~150). The bound keeps a query's terms (at most 128) and bigrams few, so
+# testing one text against it costs a bounded number of scans of the text.
+MAX_QUERY = 256
+_QUOTES = frozenset('"\u201c\u201d\uff02')  # " “ ” ＂: a pair keeps a phrase whole
+# ' ‘ ’ ＇ ` and zero-width characters: separate words like a space (a pinyin keyboard's
+# apostrophe, a paste's invisible joiners), so that no term holds one and finds nothing.
+_SEPARATORS = frozenset("'\u2018\u2019\uff07`\u200b\u200c\u200d\u2060\ufeff")
+
+
+class QueryTooLong(ValueError):
+    """A search query longer than ``MAX_QUERY``: refused rather than searched."""
 
 
 def bigram_text(text: str) -> str:
@@ -61,14 +79,34 @@ def needs_check(query: str) -> bool:
 
 
 def terms(query: str) -> list[str]:
-    """The query's terms: white-space separated, quoted phrases kept whole (all must match)."""
-    try:
-        lexer = shlex.shlex(query, posix=True)
-        lexer.whitespace_split, lexer.escape, lexer.commenters = True, "", ""
-        parts = list(lexer)
-    except ValueError:  # an unbalanced quote: take the words as they are
-        parts = query.replace('"', " ").split()
-    return [p.strip() for p in parts if p.strip()]
+    """The query's terms, each once, in order: white-space separated, quoted phrases kept whole
+    (all must match). One pass over at most ``MAX_QUERY`` characters."""
+    query = query.strip()
+    if len(query) > MAX_QUERY:
+        raise QueryTooLong(f"search query of {len(query)} characters; at most {MAX_QUERY}")
+    quotes = [i for i, c in enumerate(query) if c in _QUOTES]
+    unmatched = quotes[-1] if len(quotes) % 2 else -1  # the last quote of an odd count opens nothing
+    found: dict[str, None] = {}
+    word: list[str] = []
+    in_phrase = False
+
+    def end_word() -> None:
+        term = " ".join("".join(word).split())  # a phrase's inner white space, as the texts hold it: one space
+        if term:
+            found.setdefault(term)
+        word.clear()
+
+    for i, c in enumerate(query):
+        if c in _QUOTES and i != unmatched:
+            in_phrase = not in_phrase  # like a shell: a quote opens or closes, it ends no word
+        elif c.isspace() and in_phrase:
+            word.append(" ")
+        elif c.isspace() or c in _SEPARATORS or c in _QUOTES:
+            end_word()
+        else:
+            word.append(c)
+    end_word()
+    return list(found)
 
 
 def _phrase(term: str) -> str | None:
