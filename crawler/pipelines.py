@@ -2,9 +2,10 @@
 
 ``ReadPipeline`` reads an article page and its files with ``pipelines.page.process``, the very
 function ``nianbao extract`` calls, so a crawled page comes out exactly as a saved one; a page
-that cannot be read is recorded as such and the crawl goes on. ``StoragePipeline`` writes every
-item through ``crawler.ledger.CrawlLedger`` (the run, the items, the per-site counts), which a
-distributed crawl's coordinator uses the same way.
+that cannot be read is recorded as such and the crawl goes on. It reads in worker processes
+(``crawler.reading_pool``), under a time and a memory limit, while the reactor goes on
+downloading. ``StoragePipeline`` writes every item through ``crawler.ledger.CrawlLedger`` (the
+run, the items, the per-site counts), which a distributed crawl's coordinator uses the same way.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from archive.store.paths import files_dir
 from crawler.faults import stop_crawl
 from crawler.items import ArticlePage, PageRead
 from crawler.ledger import CrawlLedger
+from crawler.reading_pool import ReadingPool, default_workers
 from pipelines import page
 from pipelines.dedupe import canonical_url
 
@@ -48,6 +50,9 @@ def read_page(item: ArticlePage, site_adcode: str | None = None) -> PageRead:
             site_adcode=site_adcode,
             files=item.files,
         )
+    except MemoryError:  # the reading worker's memory limit (crawler.reading_pool)
+        done.failure = "ReadPipeline: too_complex: reading the page needed more memory than a reader may use"
+        return done
     except Exception as e:  # one page we cannot read must not stop the crawl or vanish unrecorded
         done.failure = f"ReadPipeline: {type(e).__name__}: {e}"[:500]
         return done
@@ -58,20 +63,42 @@ def read_page(item: ArticlePage, site_adcode: str | None = None) -> PageRead:
 
 
 class ReadPipeline:
-    """``ArticlePage`` in, ``PageRead`` out; other items pass through."""
+    """``ArticlePage`` in, ``PageRead`` out; other items pass through.
+
+    Pages are read by ``NIANBAO_READ_WORKERS`` worker processes (started with the spider, stopped
+    with it); with 0 workers they are read here, in the reactor's thread, with no limit but the
+    readers' own (for a debugger)."""
 
     def __init__(self, crawler):
         self.crawler = crawler
+        settings = crawler.settings
+        workers = settings.get("NIANBAO_READ_WORKERS")
+        self.workers = default_workers() if workers is None else int(workers)
+        self.timeout = settings.getfloat("NIANBAO_READ_TIMEOUT")
+        self.memory_mb = settings.getint("NIANBAO_READ_MEMORY")
+        self.pool: ReadingPool | None = None
 
     @classmethod
     def from_crawler(cls, crawler):
         return cls(crawler)
 
-    def process_item(self, item, spider=None):
+    def open_spider(self, spider=None):
+        if self.workers > 0:
+            self.pool = ReadingPool(self.workers, self.timeout, self.memory_mb or None)
+
+    async def process_item(self, item, spider=None):
         if not isinstance(item, ArticlePage):
             return item
         site = getattr(self.crawler.spider, "sites", {}).get(item.site_id)
-        return read_page(item, site.adcode if site else None)
+        adcode = site.adcode if site else None
+        if self.pool is None:
+            return read_page(item, adcode)
+        return await self.pool.read(item, adcode)
+
+    def close_spider(self, spider=None):
+        if self.pool is not None:
+            self.pool.close()
+            self.pool = None
 
 
 class StoragePipeline:

@@ -51,6 +51,23 @@ nianbao_settings = (
     Setting("NIANBAO_ATTACHMENTS", True, "Fetch the files (PDF, Word, Excel, WPS, OFD) an article page links."),
     Setting("NIANBAO_MAX_ATTACHMENTS", 5, "Files fetched per page: more links than this are recorded, not fetched."),
     Setting("NIANBAO_ATTACHMENT_MAXSIZE", 20 * 1024 * 1024, "Bytes; a bigger file is recorded as too large."),
+    Setting(
+        "NIANBAO_READ_WORKERS",
+        None,
+        "Processes that read pages and files while the crawl downloads (default: one a CPU; 0: read in the "
+        "crawl's own process, without the time and memory limits).",
+    ),
+    Setting(
+        "NIANBAO_READ_TIMEOUT",
+        60,
+        "Seconds one file, or one page with its files read, may take to read; past them the worker is killed and "
+        "the file recorded as too_complex (a page: as not read).",
+    ),
+    Setting(
+        "NIANBAO_READ_MEMORY",
+        1024,
+        "MB of address space a reading worker may use (RLIMIT_AS); past it the file is too_complex. 0: no limit.",
+    ),
     Setting("NIANBAO_RETRY_BACKOFF", 2.0, "Seconds before the first retry, doubled for each next one."),
     Setting(
         "NIANBAO_MAX_RETRY_AFTER", 120, "A Retry-After up to this many seconds is waited for; a longer one gives up."

@@ -20,7 +20,7 @@ import lxml.html
 import trafilatura
 from lxml import etree
 
-from .grid import Grid, html_grid
+from .grid import MAX_CELLS, MAX_TABLE_CELLS, Grid, TooManyCells, html_grid
 
 # Content containers of the CMS families, most specific first.
 CONTENT_SELECTORS = (
@@ -81,31 +81,50 @@ class Extracted:
     links: list[tuple[str, str]] = field(default_factory=list)  # (href, text) inside the body
     attachments: list[dict] = field(default_factory=list)  # {"url", "text"}: linked files anywhere on the page
     tables: list[Grid] = field(default_factory=list)  # the body's data tables, merged cells copied out
+    lost: str | None = None  # what the HTML parser could not read (it stopped early), None when all was read
 
 
 def clean(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
-def _text_lines(el) -> list[str]:
-    """The element's text as lines: one per block, tables one row per line, cells ' | '."""
+class _Enough(Exception):
+    """Raised inside ``_text_lines`` once it reached what it was asked to read up to."""
+
+
+def _text_lines(el, stop=None, max_chars: int | None = None) -> list[str]:
+    """The element's text as lines: one per block, tables one row per line, cells ' | '.
+
+    ``stop``: an element at which to stop (the lines before it); ``max_chars``: stop once this many
+    characters are read (a 10 MB table need not be walked whole for the page's first 3,000)."""
     lines: list[str] = []
     current: list[str] = []
+    read = 0
+
+    def add(line: str) -> None:
+        nonlocal read
+        lines.append(line)
+        read += len(line)
+        if max_chars is not None and read >= max_chars:
+            raise _Enough
 
     def flush() -> None:
         line = clean("".join(current))
-        if line:
-            lines.append(line)
         current.clear()
+        if line:
+            add(line)
 
     def walk(node) -> None:
+        if node is stop:
+            flush()
+            raise _Enough
         tag = node.tag if isinstance(node.tag, str) else ""
         if tag == "table":
             flush()
             for tr in node.iter("tr"):
                 cells = [clean(td.text_content()) for td in tr if isinstance(td.tag, str) and td.tag in ("td", "th")]
                 if any(cells):
-                    lines.append(" | ".join(cells))
+                    add(" | ".join(cells))
             if node.tail:
                 current.append(node.tail)
             return
@@ -121,8 +140,11 @@ def _text_lines(el) -> list[str]:
         if node.tail:
             current.append(node.tail)
 
-    walk(el)
-    flush()
+    try:
+        walk(el)
+        flush()
+    except _Enough:
+        pass
     return lines
 
 
@@ -134,15 +156,86 @@ def strip_xml_declaration(text: str) -> str:
     return _XML_DECLARATION.sub("", text or "")
 
 
+# Inline tags that Word-exported pages open per paragraph and never close (``<p><font>…<p><font>…``):
+# libxml2 nests every later paragraph inside them and stops at depth 256, dropping the rest of the
+# page. Removing them keeps every character of text (they make no line of their own) and lets the
+# paragraphs close each other. ``<a>`` stays: links are what attachments are found by.
+_INLINE_TAG = re.compile(
+    r"</?(?:font|span|b|strong|i|em|u|s|strike|small|big|sup|sub|ins|del|tt|nobr|o:p|st1:[\w-]+)\b[^>]*>", re.I
+)
+MAX_DEPTH = 255  # libxml2's nesting limit without XML_PARSE_HUGE; kept: _text_lines walks the tree recursively
+
+
+@dataclass
+class Parsed:
+    """A parsed page, the markup it was parsed from, and what the parser could not read."""
+
+    doc: object | None
+    html_text: str
+    lost: str | None = None
+    repaired: bool = False  # parsed only after removing runaway inline tags or lifting the size limit
+    huge: bool = False  # parsed with huge_tree
+
+
+def out_of_memory(failed) -> bool:
+    """Whether libxml2 ran out of memory (under a worker's memory limit), from a parser or an lxml
+    error: it says so only in its error log (ERR_NO_MEMORY), raising "unknown error" or nothing."""
+    return any(e.type_name == "ERR_NO_MEMORY" for e in getattr(failed, "error_log", ()))
+
+
+def _parse_once(html_text: str, huge: bool) -> tuple[object | None, str | None]:
+    """(document, the limit the parser stopped at: "depth", "size" or None)."""
+    parser = lxml.html.HTMLParser(huge_tree=huge)
+    try:
+        doc = lxml.html.document_fromstring(html_text, parser=parser)
+    except (etree.ParserError, ValueError):
+        doc = None
+    except etree.XMLSyntaxError as e:
+        if out_of_memory(e):
+            raise MemoryError("the HTML parser ran out of memory") from e
+        raise
+    if out_of_memory(parser):
+        raise MemoryError("the HTML parser ran out of memory")
+    stopped = None
+    for error in parser.error_log:
+        if "Excessive depth" in error.message:
+            stopped = "depth"
+        elif "XML_PARSE_HUGE" in error.message or "Resource limit" in error.message:
+            stopped = stopped or "size"
+    return doc, stopped
+
+
+def parse_page(html_text: str) -> Parsed:
+    """The page parsed whole, or said to be cut: libxml2 stops silently at nesting depth 256 and at a
+    text node or attribute over 10 MB, and what follows is lost without an exception.
+
+    Depth: the runaway inline tags are removed and the page parsed again (a page still too deep after
+    that keeps what was read and says so). Size: parsed again with ``huge_tree``, which lifts the
+    10 MB limit: the page's bytes are already capped by the download's size limit, so the tree
+    stays in proportion to it (HTML has no entities to expand)."""
+    html_text = original = strip_xml_declaration(html_text)
+    if not html_text.strip():
+        return Parsed(None, html_text)
+    doc, stopped = _parse_once(html_text, huge=False)
+    huge = stopped == "size"
+    if huge:
+        doc, stopped = _parse_once(html_text, huge=True)
+    if stopped == "depth":
+        flat = _INLINE_TAG.sub("", html_text)
+        flat_doc, flat_stopped = _parse_once(flat, huge=huge)
+        if flat_doc is not None:
+            html_text, doc, stopped = flat, flat_doc, flat_stopped
+    lost = {
+        "depth": f"the markup nests deeper than {MAX_DEPTH} elements (tags left open): the parser stopped there "
+        "and the rest of the page was not read",
+        "size": "the parser stopped at its size limit: the rest of the page was not read",
+    }.get(stopped)
+    return Parsed(doc, html_text, lost, repaired=huge or html_text is not original, huge=huge)
+
+
 def parse(html_text: str):
     """An lxml document, or None for text that is not HTML at all."""
-    html_text = strip_xml_declaration(html_text)
-    if not html_text.strip():
-        return None
-    try:
-        return lxml.html.document_fromstring(html_text)
-    except (etree.ParserError, ValueError):
-        return None
+    return parse_page(html_text).doc
 
 
 def _container(doc):
@@ -156,9 +249,10 @@ def _container(doc):
 
 def extract(html_text: str, url: str | None = None) -> Extracted:
     """Split a decoded article page into its body text and the raw facts around it."""
-    doc = parse(html_text)
+    parsed = parse_page(html_text)
+    doc = parsed.doc
     if doc is None:
-        return Extracted(text="", container=None)
+        return Extracted(text="", container=None, lost=parsed.lost)
     meta = {}
     for m in doc.iter("meta"):
         name = (m.get("name") or m.get("property") or "").strip().lower()
@@ -177,16 +271,21 @@ def extract(html_text: str, url: str | None = None) -> Extracted:
         text = "\n".join(lines)
         links = [(a.get("href"), clean(a.text_content())) for a in body.iter("a") if a.get("href")]
         heading = _heading(doc, body)
-        header_text = _text_before(doc, lines)
+        header_text = _text_before(doc, body, lines)
     else:
+        # trafilatura parses the markup again, with libxml2's limits: a page read only once repaired goes
+        # to it repaired, and parsed already when it needs huge_tree.
+        source = html_text
+        if parsed.repaired:
+            source = _parse_once(parsed.html_text, huge=True)[0] if parsed.huge else parsed.html_text
         text = (
-            trafilatura.extract(html_text, url=url, include_tables=True, include_comments=False, favor_precision=True)
+            trafilatura.extract(source, url=url, include_tables=True, include_comments=False, favor_precision=True)
             or ""
         )
         text = _pipe_tables(text)
         links = []
         heading = _heading(doc, None)
-        header_text = "\n".join(_text_lines(doc.body))[:3000] if doc.body is not None else ""
+        header_text = "\n".join(_text_lines(doc.body, max_chars=3000))[:3000] if doc.body is not None else ""
     return Extracted(
         text=text,
         container=selector,
@@ -197,6 +296,7 @@ def extract(html_text: str, url: str | None = None) -> Extracted:
         links=links,
         attachments=attachments,
         tables=data_tables(body if body is not None else doc),
+        lost=parsed.lost,
     )
 
 
@@ -205,8 +305,21 @@ MAX_TABLES = 40
 
 def data_tables(root) -> list[Grid]:
     """The tables under ``root`` that hold no other table (a layout table around a data table
-    would read as one cell holding everything)."""
-    return [html_grid(t) for t in root.iter("table") if not t.xpath(".//table")][:MAX_TABLES]
+    would read as one cell holding everything), up to ``grid.MAX_CELLS`` positions in all: a table
+    past the limits is left out of the grids, its text is in the page's text all the same."""
+    grids, budget = [], MAX_CELLS
+    for t in root.iter("table"):
+        if len(grids) == MAX_TABLES or budget <= 0:
+            break
+        if t.xpath(".//table"):
+            continue
+        try:
+            g = html_grid(t, min(MAX_TABLE_CELLS, budget))
+        except TooManyCells:
+            continue
+        budget -= sum(len(row) for row in g)
+        grids.append(g)
+    return grids
 
 
 FILE_LINK = re.compile(r"\.(pdf|docx?|xlsx?|wps|et|ofd)$", re.I)
@@ -254,9 +367,10 @@ def _heading(doc, body) -> str | None:
     return None
 
 
-def _text_before(doc, body_lines: list[str]) -> str:
-    """The page's text that precedes the body container (title, 发布时间, 来源, 索引号 block)."""
-    page_lines = _text_lines(doc.body) if doc.body is not None else []
+def _text_before(doc, body, body_lines: list[str]) -> str:
+    """The page's text that precedes the body container (title, 发布时间, 来源, 索引号 block): read up to
+    the container only, and cut earlier where the body's first line already appeared."""
+    page_lines = _text_lines(doc.body, stop=body) if doc.body is not None else []
     if body_lines and body_lines[0] in page_lines:
         page_lines = page_lines[: page_lines.index(body_lines[0])]
     return "\n".join(page_lines)[-3000:]

@@ -15,6 +15,15 @@ Grid = list[list[str]]
 
 _SPACE = re.compile(r"[\s\u00a0\u3000]+")
 _MAX_SPAN = 100  # a rowspan="9999" on a broken page must not make a million-cell grid
+# Grid positions of one table, and of all the tables of one page or file: the template's tables
+# have about 300; a table past this is data, not the template, and its text is read all the same
+# (row by row, by whoever reads the page or the file). Building a grid costs about 15 µs a position.
+MAX_TABLE_CELLS = 50_000
+MAX_CELLS = 200_000
+
+
+class TooManyCells(ValueError):
+    """A table larger than MAX_TABLE_CELLS: not made into a grid."""
 
 
 def _cell_text(text: str | None) -> str:
@@ -28,12 +37,15 @@ def _span(value: str | None) -> int:
         return 1
 
 
-def html_grid(table) -> Grid:
+def html_grid(table, limit: int = MAX_TABLE_CELLS) -> Grid:
     """An lxml ``<table>`` element as a grid, rowspan and colspan expanded.
 
     Nested tables are left to their own call: only this table's rows count.
+    Raises ``TooManyCells`` past ``limit`` grid positions, before building them.
     """
     rows = [tr for tr in table.iter("tr") if _owner(tr) is table]
+    if sum(1 for _ in table.iter("td", "th")) > limit:
+        raise TooManyCells(f"a table of more than {limit:,} cells")
     grid: dict[tuple[int, int], str] = {}
     width = 0
     for r, tr in enumerate(rows):
@@ -51,6 +63,8 @@ def html_grid(table) -> Grid:
                     grid.setdefault((r + dr, c + dc), text)
             c += _span(td.get("colspan"))
             width = max(width, c)
+        if len(grid) > limit or len(rows) * width > limit:  # spans can multiply a few cells
+            raise TooManyCells(f"a table of more than {limit:,} cells")
     return [[grid.get((r, c), "") for c in range(width)] for r in range(len(rows))]
 
 
@@ -60,9 +74,55 @@ def _owner(tr):
     return None
 
 
-def docx_table_grid(table) -> Grid:
-    """A python-docx table as a grid; python-docx repeats a merged cell in each position it covers."""
-    return [[_cell_text(_join_cjk_lines(cell.text)) for cell in row.cells] for row in table.rows]
+def docx_table_grid(table, limit: int = MAX_TABLE_CELLS) -> Grid:
+    """A python-docx table as a grid, a merged cell in each position it covers, as ``row.cells`` gives
+    it; read here in one pass, because ``row.cells`` looks up every vertically merged cell by walking
+    up the rows with XPath (3,000 merged rows of 40 columns, a 70 KB file, took minutes).
+
+    Raises ``TooManyCells`` past ``limit`` grid positions. A continued merge with no cell above it
+    (python-docx raises) is read as an empty cell."""
+    from docx.table import _Cell
+
+    out: Grid = []
+    above: dict[int, tuple[str, int]] = {}  # grid offset -> (text, span) of the cell begun there, a row up
+    positions = 0
+    for tr in table._tbl.tr_lst:
+        offset, here, row = tr.grid_before, {}, []
+        for tc in tr.tc_lst:
+            if tc.vMerge == "continue":
+                text, span = above.get(offset, ("", tc.grid_span))
+            else:
+                text, span = _cell_text(_join_cjk_lines(_docx_cell_text(_Cell(tc, table)))), tc.grid_span
+            positions += span
+            if positions > limit:
+                raise TooManyCells(f"a table of more than {limit:,} cells")
+            here[offset] = (text, span)
+            row.extend([text] * span)
+            offset += tc.grid_span
+        above = here
+        out.append(row)
+    return out
+
+
+def _docx_cell_text(cell) -> str:
+    """A cell's paragraphs, as python-docx's ``cell.text``, and the rows of a table inside it, which
+    ``cell.text`` leaves out (their text was lost)."""
+    from docx.table import Table
+
+    parts = []
+    for block in cell.iter_inner_content():
+        if isinstance(block, Table):
+            parts += [" | ".join(row) for row in docx_table_rows(block) if any(row)]
+        else:
+            parts.append(block.text)
+    return "\n".join(parts)
+
+
+def docx_table_rows(table) -> Grid:
+    """A table's text, cell by cell as written (merges not expanded): for a table too big for a grid."""
+    return [
+        [_cell_text("".join(tc.xpath(".//w:t/text()"))) for tc in tr.tc_lst] for tr in table._tbl.tr_lst if tr.tc_lst
+    ]
 
 
 def pdf_table_grid(table) -> Grid:
@@ -103,13 +163,18 @@ def _join_cjk_lines(text: str | None) -> str:
     return _CJK_BREAK.sub("", text or "")
 
 
-def xlsx_grids(data: bytes) -> list[Grid]:
-    """Every sheet of an XLSX workbook as one grid, merged ranges expanded."""
+def xlsx_grids(data: bytes, limit: int = MAX_CELLS) -> list[Grid | TooManyCells]:
+    """Every sheet of an XLSX workbook as one grid, merged ranges expanded; a sheet spanning more than
+    ``limit`` positions (one cell in A1 and one in XFD1048576 span 17 billion) is a ``TooManyCells``.
+    A sheet is all the text a spreadsheet has, so its limit is a page's or file's (MAX_CELLS), not a table's."""
     import openpyxl  # MIT: reads cell values and merged ranges
 
     book = openpyxl.load_workbook(io.BytesIO(data), read_only=False, data_only=True)
-    grids = []
+    grids: list[Grid | TooManyCells] = []
     for sheet in book.worksheets:
+        if sheet.max_row * sheet.max_column > limit:
+            grids.append(TooManyCells(f"{sheet.max_row:,} rows by {sheet.max_column:,} columns, over {limit:,} cells"))
+            continue
         values = [[_cell_text("" if v is None else str(v)) for v in row] for row in sheet.iter_rows(values_only=True)]
         for merged in sheet.merged_cells.ranges:
             top = values[merged.min_row - 1][merged.min_col - 1] if merged.min_row - 1 < len(values) else ""
@@ -120,13 +185,17 @@ def xlsx_grids(data: bytes) -> list[Grid]:
     return grids
 
 
-def xls_grids(data: bytes) -> list[Grid]:
-    """Every sheet of an Excel 97 (.xls) workbook as one grid, merged ranges expanded."""
+def xls_grids(data: bytes, limit: int = MAX_CELLS) -> list[Grid | TooManyCells]:
+    """Every sheet of an Excel 97 (.xls) workbook as one grid, merged ranges expanded (over ``limit``
+    positions: a ``TooManyCells``)."""
     import xlrd  # BSD; 2.x reads exactly the old .xls format
 
     book = xlrd.open_workbook(file_contents=data, formatting_info=True)
-    grids = []
+    grids: list[Grid | TooManyCells] = []
     for sheet in book.sheets():
+        if sheet.nrows * sheet.ncols > limit:
+            grids.append(TooManyCells(f"{sheet.nrows:,} rows by {sheet.ncols:,} columns, over {limit:,} cells"))
+            continue
         values = [[_cell_text(_xls_text(sheet.cell(r, c))) for c in range(sheet.ncols)] for r in range(sheet.nrows)]
         for top, bottom, left, right in sheet.merged_cells:
             for r in range(top, bottom):

@@ -38,6 +38,7 @@ class PageRecord:
     encoding: str
     encoding_problem: str | None  # "mismatch" (declared charset wrong) or "mojibake" (undecodable)
     stats: dict | None = None  # the standard tables as canonical cells (``pipelines.stats``), None without tables
+    lost: str | None = None  # what of the page the HTML parser could not read (``extract.Extracted.lost``)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -70,8 +71,12 @@ def page_faults(body: bytes, record: PageRecord) -> list[tuple[str, str]]:
     """What was wrong with a page that arrived and is stored all the same, as ``crawl_errors`` kinds, so a
     site's broken pages show in its error counts too: ``mojibake``, ``no_text`` (a 200 with an empty
     page), ``truncated_html`` (markup that opens ``<html>``/``<body>`` and never closes either: the
-    server cut it off; what arrived is kept)."""
+    server cut it off; what arrived is kept), ``truncated_text`` (the parser stopped before the end of
+    the markup: what it read is kept, the rest is not)."""
     faults = []
+    lost = getattr(record, "lost", None)  # a record pickled before it had the field (a distributed worker's)
+    if lost:
+        faults.append(("truncated_text", lost))
     if record.encoding_problem == "mojibake":
         faults.append(("mojibake", "the text is garbled (mojibake): kept as a page, not archived as a report"))
     if record.reject_reason == NO_TEXT:
@@ -111,7 +116,9 @@ def read_attachments(ex: extract.Extracted, fetched: list[dict] | None) -> tuple
     """Every file the page links, read where it was fetched: (attachment rows, their parsed files).
 
     ``fetched`` holds what the spider downloaded: ``{"url", "body", "error"}`` per file, with the
-    server's ``etag`` and ``last_modified`` when it sent them (kept for the next conditional request).
+    server's ``etag`` and ``last_modified`` when it sent them (kept for the next conditional request),
+    and ``read``: the file already read (``attachments.Converted``; the crawl reads each file in a
+    process of its own, under time and memory limits), which stands in for reading ``body`` here.
     """
     by_url = {f["url"]: f for f in fetched or []}
     links = list(ex.attachments) + [
@@ -136,8 +143,8 @@ def read_attachments(ex: extract.Extracted, fetched: list[dict] | None) -> tuple
             row.update(etag=got.get("etag"), last_modified=got.get("last_modified"))
         if got is not None and got.get("error"):
             row.update(status="fetch_failed", message=got["error"])
-        elif got is not None and got.get("body") is not None:
-            conv = files_.convert(got["body"])
+        elif got is not None and (got.get("read") is not None or got.get("body") is not None):
+            conv = got.get("read") or files_.convert(got["body"])
             row.update(
                 media_type=conv.media_type,
                 size=conv.size,
@@ -204,6 +211,7 @@ def build_record(
         encoding=decoded.encoding,
         encoding_problem=problem,
         stats=_stats_or_why_not(read_stats(ex, converted or [], meta.report_year), decision, meta, attachment_rows),
+        lost=ex.lost,
     )
 
 

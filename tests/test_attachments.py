@@ -105,3 +105,21 @@ def test_tables_in_an_excel_97_workbook_give_every_cell(rows1):
         return (c["table"], c["row"], c["column"])
 
     assert parsed.problems == [] and sorted(parsed.cells, key=key) == sorted(row["stats"]["cells"], key=key)
+
+
+def test_a_table_inside_a_docx_table_cell_keeps_its_text():
+    """python-docx's cell.text leaves out a table nested in the cell: its text was lost."""
+    import docx
+
+    document = docx.Document()
+    outer = document.add_table(rows=2, cols=2)
+    outer.cell(0, 0).text, outer.cell(0, 1).text = "项目", "数量"
+    outer.cell(1, 0).text = "主动公开"
+    inner = outer.cell(1, 1).add_table(rows=1, cols=2)
+    inner.cell(0, 0).text, inner.cell(0, 1).text = "规章", "12"
+    made = io.BytesIO()
+    document.save(made)
+    read = attachments.convert(made.getvalue())
+    assert read.status == "ok"
+    assert read.grids == [[["项目", "数量"], ["主动公开", "规章 | 12"]]]
+    assert read.text == "项目 | 数量\n主动公开 | 规章 | 12"

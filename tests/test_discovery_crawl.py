@@ -21,6 +21,7 @@ import pytest
 
 from crawler import samples
 from crawler.samples.server import SampleServer
+from crawler.samples.web import Response
 
 ROOT = Path(__file__).resolve().parent.parent
 NIANBAO = shutil.which("nianbao", path=str(Path(sys.executable).parent)) or "nianbao"
@@ -36,12 +37,19 @@ class LoggedWeb:
 
     def respond(self, method, url, *args, **kwargs):
         self.asked.append(url)
-        if urlsplit(url).hostname == self.BARE_HOST:
-            return self.web.respond(method, "http://nowhere.test/missing", *args, **kwargs)  # the web's 404
+        if urlsplit(url).hostname == self.BARE_HOST:  # a home page with no link to follow; nothing else
+            if urlsplit(url).path == "/":
+                return _html(200, "<html><head><title>无栏目县</title></head><body><p>网站建设中。</p></body></html>")
+            return _html(404, "<html><body>404</body></html>")
         return self.web.respond(method, url, *args, **kwargs)
 
     def __getattr__(self, name):
         return getattr(self.web, name)
+
+
+def _html(status: int, page: str) -> Response:
+    body = page.encode()
+    return Response(status, [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(body)))], body)
 
 
 def _crawl(proxy: str, registry: Path, db: Path) -> subprocess.CompletedProcess:
@@ -119,5 +127,5 @@ def test_a_site_where_nothing_leads_to_a_column_is_not_found_in_site_health(craw
     assert health == ("not_found",)
     coverage = {r[0] for r in conn.execute("select distinct status from coverage where agency = '无栏目县'")}
     assert coverage == {"no_column"}  # the coverage view knows we could not look
-    asked = [u for u in crawled["first"] if urlsplit(u).hostname == LoggedWeb.BARE_HOST]
-    assert {urlsplit(u).path for u in asked} >= {"/", "/xxgk/", "/zfxxgk/", "/zwgk/"}  # portal, then usual paths
+    asked = [urlsplit(u).path for u in crawled["first"] if urlsplit(u).hostname == LoggedWeb.BARE_HOST]
+    assert sorted(asked) == sorted(["/robots.txt", "/", "/zfxxgk/", "/xxgk/", "/zwgk/", "/gkmlpt/", "/zfxxgknb/"])

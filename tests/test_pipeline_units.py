@@ -276,3 +276,48 @@ def test_page_faults_name_what_was_wrong_with_a_stored_page():
     assert [k for k, _ in page_faults(whole, SimpleNamespace(encoding_problem=None, reject_reason=NO_TEXT))] == [
         "no_text"
     ]
+
+
+# -- pages the HTML parser would cut -----------------------------------------------------------
+
+
+def _word_export(tags: str, paragraphs: int = 400, container: str = "TRS_Editor") -> bytes:
+    body = "".join(f"{tags}第{i}段：本机关依法主动公开政府信息。" for i in range(paragraphs))
+    return (
+        '<html><head><meta charset="utf-8"><title>某县2023年政府信息公开工作年度报告</title></head><body>'
+        f'<div class="{container}">{body}</div></body></html>'
+    ).encode()
+
+
+@pytest.mark.parametrize("tags", ['<p><font face="宋体">', '<p><span style="font-size:16px">'])
+@pytest.mark.parametrize("container", ["TRS_Editor", "no-known-container"])
+def test_paragraphs_left_open_by_word_keep_all_their_text(tags, container):
+    """libxml2 nested each paragraph in the last one's open <font>/<span> and stopped at depth 256:
+    126 of 400 paragraphs were kept, and the page stored as a report with no fault."""
+    from pipelines.page import page_faults, process
+
+    body = _word_export(tags, container=container)
+    record = process(body, "http://a.test/nb/1.html", "text/html; charset=utf-8")
+    assert all(f"第{i}段：本机关依法主动公开政府信息。" in record.text for i in range(400))
+    assert record.lost is None and page_faults(body, record) == []
+    if container == "TRS_Editor":  # one line a paragraph, as an ordinary page
+        assert record.text.splitlines() == [f"第{i}段：本机关依法主动公开政府信息。" for i in range(400)]
+
+
+def test_a_page_the_parser_still_cuts_records_what_was_lost():
+    """Open <div>s nest whatever is removed: what was read is kept and the cut is a fault."""
+    from pipelines.page import page_faults, process
+
+    body = _word_export("<div>")
+    record = process(body, "http://a.test/nb/1.html", "text/html; charset=utf-8")
+    assert "第0段" in record.text and "第399段" not in record.text
+    assert [kind for kind, _ in page_faults(body, record)] == ["truncated_text"]
+    assert "deeper than 255" in record.lost
+
+
+def test_a_text_node_over_libxml2s_10_mb_is_read_whole():
+    """Without huge_tree libxml2 drops the whole page at a 10 MB text node (an inline base64 image)."""
+    image = "data:image/png;base64," + "A" * 11_000_000
+    html = f'<html><body><div class="TRS_Editor"><p>年度报告正文开始。</p><img src="{image}"><p>正文结束。</p></div></body></html>'
+    ex = extract.extract(html, "http://a.test/1.html")
+    assert ex.text == "年度报告正文开始。\n正文结束。" and ex.lost is None
