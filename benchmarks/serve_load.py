@@ -42,7 +42,9 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # the suite's process helpers
 from search_speed import build, paragraphs
+from support.processes import worker_pids
 
 from archive.serve import wait_until_serving
 
@@ -110,20 +112,6 @@ HOSTILE = {
 }
 
 
-def workers(pid: int) -> set[int]:
-    """uvicorn's worker processes: the children of ``pid`` that multiprocessing spawned (not its resource
-    tracker)."""
-    children = set()
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])  # after "pid (name)": state, ppid, …
-            if ppid == pid and b"spawn_main" in (stat.parent / "cmdline").read_bytes():
-                children.add(int(stat.parent.name))
-        except OSError:
-            continue  # a process that ended meanwhile
-    return children
-
-
 def peak_memory_mb(pid: int) -> int | None:
     """The most resident memory the process has had (VmHWM), None if it is gone."""
     try:
@@ -180,9 +168,9 @@ def main() -> None:
         if not wait_until_serving(base, seconds=60):
             raise SystemExit("nianbao serve did not start")
         ready_by = time.monotonic() + 30
-        while len(workers(server.pid)) < args.workers and time.monotonic() < ready_by:
+        while len(worker_pids(server.pid)) < args.workers and time.monotonic() < ready_by:
             time.sleep(0.2)
-        started_workers = workers(server.pid) if args.workers > 1 else {server.pid}
+        started_workers = worker_pids(server.pid) if args.workers > 1 else {server.pid}
         hostile: dict[str, list[tuple[int, float]]] = {}
         latencies: list[float] = []
         by_kind: dict[str, list[float]] = {}
@@ -233,13 +221,13 @@ def main() -> None:
             t.start()
         for t in threads:
             t.join()
-        alive = workers(server.pid) if args.workers > 1 else ({server.pid} if server.poll() is None else set())
+        alive = worker_pids(server.pid) if args.workers > 1 else ({server.pid} if server.poll() is None else set())
         peaks = {pid: peak_memory_mb(pid) for pid in started_workers}
         server.terminate()
         try:
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:  # a worker stuck in a call SQLite cannot interrupt (unhardened)
-            for pid in workers(server.pid):
+            for pid in worker_pids(server.pid):
                 os.kill(pid, signal.SIGKILL)
             server.kill()
             server.wait()

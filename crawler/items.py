@@ -111,3 +111,20 @@ class Undiscovered:
     site_id: str
     reason: str
     at: str
+
+
+def page_read_of(item: ArticlePage, failure: str | None = None) -> PageRead:
+    """A ``PageRead`` with the fetch facts of ``item`` and no record yet (or none: ``failure`` says why)."""
+    return PageRead(
+        site_id=item.site_id,
+        url=item.url,
+        status=item.status,
+        fetched_at=item.fetched_at,
+        record=None,
+        list_url=item.list_url,
+        list_title=item.list_title,
+        etag=item.headers.get("ETag"),
+        last_modified=item.headers.get("Last-Modified"),
+        warc=item.warc,
+        failure=failure,
+    )

@@ -17,7 +17,7 @@ from scrapy import signals
 from archive.store import StorageError
 from archive.store.paths import files_dir
 from crawler.faults import stop_crawl
-from crawler.items import ArticlePage, PageRead
+from crawler.items import ArticlePage, PageRead, page_read_of
 from crawler.ledger import CrawlLedger
 from crawler.reading_pool import ReadingPool, default_workers
 from pipelines import page
@@ -28,18 +28,7 @@ logger = logging.getLogger(__name__)
 
 def read_page(item: ArticlePage, site_adcode: str | None = None) -> PageRead:
     """An article page and its downloaded files, read into what the archive stores."""
-    done = PageRead(
-        site_id=item.site_id,
-        url=item.url,
-        status=item.status,
-        fetched_at=item.fetched_at,
-        record=None,
-        list_url=item.list_url,
-        list_title=item.list_title,
-        etag=item.headers.get("ETag"),
-        last_modified=item.headers.get("Last-Modified"),
-        warc=item.warc,
-    )
+    done = page_read_of(item)
     try:
         done.record = page.process(
             item.body,

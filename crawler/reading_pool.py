@@ -33,7 +33,7 @@ from pebble import ProcessExpired, ProcessPool
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred
 
-from crawler.items import ArticlePage, PageRead
+from crawler.items import ArticlePage, PageRead, page_read_of
 from pipelines import attachments
 
 logger = logging.getLogger(__name__)
@@ -128,19 +128,7 @@ class ReadingPool:
         if why is None:
             return task.result()
         logger.warning("%s: %s", item.url, why[1])
-        return PageRead(
-            site_id=item.site_id,
-            url=item.url,
-            status=item.status,
-            fetched_at=item.fetched_at,
-            record=None,
-            list_url=item.list_url,
-            list_title=item.list_title,
-            etag=item.headers.get("ETag"),
-            last_modified=item.headers.get("Last-Modified"),
-            warc=item.warc,
-            failure=f"ReadPipeline: {why[0]}: {why[1]}"[:500],
-        )
+        return page_read_of(item, failure=f"ReadPipeline: {why[0]}: {why[1]}"[:500])
 
     def close(self) -> None:
         self.pool.stop()

@@ -25,6 +25,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from support.processes import worker_pids
 
 from archive import serve
 from archive.serve import lockdown, plugin
@@ -367,20 +368,6 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _workers(pid: int) -> set[int]:
-    """uvicorn's worker processes: the children of ``pid`` that multiprocessing spawned (not its resource
-    tracker)."""
-    children = set()
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])  # after "pid (name)": state, ppid, …
-            if ppid == pid and b"spawn_main" in (stat.parent / "cmdline").read_bytes():
-                children.add(int(stat.parent.name))
-        except OSError:
-            continue  # a process that ended meanwhile
-    return children
-
-
 def _peak_memory_mb(pid: int) -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
@@ -417,9 +404,9 @@ def test_hostile_requests_at_once_do_not_hold_or_kill_a_served_archive(sample_ar
 
     try:
         assert serve.wait_until_serving(base, seconds=30), "nianbao serve did not start"
-        while len(_workers(server.pid)) < 2:  # both workers up: the first answer may come from one
+        while len(worker_pids(server.pid)) < 2:  # both workers up: the first answer may come from one
             time.sleep(0.1)
-        workers = _workers(server.pid)
+        workers = worker_pids(server.pid)
         for path in PLAIN:  # warm: each worker has read the schema
             fetch(path)
         hostile: dict[str, tuple[int, float]] = {}
@@ -436,7 +423,7 @@ def test_hostile_requests_at_once_do_not_hold_or_kill_a_served_archive(sample_ar
         # SQLite out of the memory a worker gives it (503), or out of time first on a busy machine (400)
         assert hostile[sql(SORT_OF_HUGE_VALUES)][0] in (400, 503)
         assert fetch("/-/versions.json")[0] == 200 and server.poll() is None
-        assert _workers(server.pid) == workers, "a worker died (uvicorn started another)"
+        assert worker_pids(server.pid) == workers, "a worker died (uvicorn started another)"
         assert max(_peak_memory_mb(pid) for pid in workers) < 2000  # the attack grew one to ~4 GB
     finally:
         server.terminate()
