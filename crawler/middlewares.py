@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 from urllib.request import getproxies
 
 from scrapy.exceptions import IgnoreRequest
-from scrapy.resolver import CachingThreadedResolver, dnscache
+from scrapy.resolver import CachingThreadedResolver
 from twisted.internet.error import DNSLookupError
 
 
@@ -116,15 +116,15 @@ refused_at_connect: dict[str, str] = {}  # host name -> why the resolver refused
 class GuardedResolver(CachingThreadedResolver):
     """Scrapy's resolver, refusing to hand a connection a private address (see the module docstring)."""
 
-    def __init__(self, reactor, cache_size: int, timeout: float, allow_private: bool):
-        super().__init__(reactor, cache_size, timeout)
-        self.allow_private = allow_private
-        self.exempt = proxy_hosts()
+    allow_private = False
+    exempt: frozenset[str] = frozenset()
 
     @classmethod
     def from_crawler(cls, crawler, reactor):
-        plain = CachingThreadedResolver.from_crawler(crawler, reactor)
-        return cls(reactor, dnscache.limit, plain.timeout, crawler.settings.getbool("NIANBAO_ALLOW_PRIVATE"))
+        resolver = super().from_crawler(crawler, reactor)  # Scrapy's cache and DNS_TIMEOUT, as configured
+        resolver.allow_private = crawler.settings.getbool("NIANBAO_ALLOW_PRIVATE")
+        resolver.exempt = proxy_hosts()
+        return resolver
 
     def getHostByName(self, name: str, timeout=()):
         d = super().getHostByName(name, timeout)

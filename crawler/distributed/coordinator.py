@@ -32,10 +32,10 @@ from archive.store import StorageError, snapshot
 from archive.store.lock import crawl_lock
 from archive.store.paths import files_dir, warc_dir
 from crawler import adapters, registry
+from crawler.items import now
 from crawler.ledger import CrawlLedger
 from crawler.runner import check_inputs, crawl_settings
 from crawler.settings import settings_by_name
-from crawler.spiders.reports import now
 
 from .shared import Keys, RedisDict, RedisUnavailable, ping
 
